@@ -1,0 +1,77 @@
+# qauth build. `make` builds the programs; `make check` installs what is
+# missing, builds and runs every suite; `make check-asan` reruns the unit and
+# bad-input suites under AddressSanitizer/UBSan; `make bench`, `make demo`,
+# `make install PREFIX=/usr/local DESTDIR=`.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+SAN     ?=
+
+CXX      ?= g++
+PKGS     := openssl libsodium ldns libpsl
+CXXFLAGS ?= -O2 -g
+CXXFLAGS += -std=c++23 -Wall -Wextra -Wno-deprecated-declarations $(SAN)
+CPPFLAGS += -Icommon $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+LDFLAGS  += -Wl,--as-needed -Wl,-O1 $(SAN)
+LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+PROGRAMS := $(notdir $(wildcard cmd/*))
+LIB_SRC  := $(shell find common -name '*.cpp' | sort)
+LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
+UNIT_SRC := $(wildcard tests/unit/*.cpp)
+UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
+BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
+MANPAGES := $(wildcard man/*.[1-8])
+
+.PHONY: all deps check check-asan unit bench demo install clean
+all: $(BINS) $(BUILD)/bin/unit-tests
+
+$(BUILD)/obj/%.o: %.cpp
+	@mkdir -p $(@D)
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libqauth.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/%: $(BUILD)/obj/cmd/%/main.o $(BUILD)/libqauth.a
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $< $(BUILD)/libqauth.a $(LDLIBS) -o $@
+
+$(BUILD)/bin/unit-tests: $(UNIT_OBJ) $(BUILD)/libqauth.a
+	@mkdir -p $(@D)
+	$(CXX) $(LDFLAGS) $(UNIT_OBJ) $(BUILD)/libqauth.a $(LDLIBS) -o $@
+
+deps:
+	scripts/install-deps
+
+check: deps
+	$(MAKE) all
+	scripts/run-tests --bin $(BUILD)/bin
+
+check-asan: deps
+	$(MAKE) all BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CXXFLAGS="-O1 -g"
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  scripts/run-tests --bin build-asan/bin --suites unit,vectors,badinput
+
+unit: $(BUILD)/bin/unit-tests
+	$(BUILD)/bin/unit-tests
+
+bench: deps
+	$(MAKE) all
+	scripts/bench --bin $(BUILD)/bin
+
+demo:
+	scripts/demo
+
+install: $(BINS)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	for m in $(MANPAGES); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+
+clean:
+	rm -rf build build-asan
+
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.d)

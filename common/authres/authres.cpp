@@ -1,0 +1,134 @@
+#include "authres/authres.hpp"
+
+#include "mail/fold.hpp"
+
+namespace qauth::authres {
+
+std::string_view result_name(AuthResult r) {
+    switch (r) {
+        case AuthResult::None: return "none";
+        case AuthResult::Pass: return "pass";
+        case AuthResult::Fail: return "fail";
+        case AuthResult::SoftFail: return "softfail";
+        case AuthResult::Neutral: return "neutral";
+        case AuthResult::Policy: return "policy";
+        case AuthResult::TempError: return "temperror";
+        case AuthResult::PermError: return "permerror";
+    }
+    return "none";
+}
+
+namespace {
+
+// RFC 2045 token characters: printable ASCII except SP and tspecials.
+bool is_token_char(char c) {
+    if (c <= 0x20 || c >= 0x7f) return false;
+    return std::string_view("()<>@,;:\\\"/[]?=").find(c) == std::string_view::npos;
+}
+
+std::string quoted(std::string_view raw) {
+    std::string q = "\"";
+    for (char c : mail::printable(raw)) {
+        if (c == '"' || c == '\\') q += '\\';
+        q += c;
+    }
+    return q + "\"";
+}
+
+// A pvalue may be bare when it is a token, or [local-part] "@" domain made of
+// token characters (RFC 8601 §2.2); anything else is a quoted-string.
+std::string pvalue(std::string_view raw) {
+    std::string v = mail::printable(raw);
+    int ats = 0;
+    bool bare = !v.empty();
+    for (char c : v) {
+        if (c == '@')
+            ++ats;
+        else if (!is_token_char(c))
+            bare = false;
+    }
+    return bare && ats <= 1 ? v : quoted(v);
+}
+
+}  // namespace
+
+std::string format(std::string_view authserv_id, const std::vector<MethodResult>& results, std::string_view eol) {
+    mail::Folder f("Authentication-Results:", eol);
+    std::string id = mail::printable(authserv_id);
+    if (results.empty()) {
+        f.word(id + ";");
+        f.word("none");
+        return f.finish();
+    }
+    f.word(id + ";");
+    for (std::size_t r = 0; r < results.size(); ++r) {
+        const auto& m = results[r];
+        std::vector<std::string> words;
+        words.push_back(m.method + "=" + std::string(result_name(m.result)));
+        if (!m.reason.empty()) words.push_back("reason=" + quoted(m.reason));
+        for (const auto& p : m.properties) words.push_back(p.name + "=" + pvalue(p.value));
+        if (r + 1 < results.size()) words.back() += ";";
+        for (const auto& w : words) f.word(w);
+    }
+    return f.finish();
+}
+
+std::optional<std::string> authserv_id_of(const mail::HeaderField& field) {
+    std::string_view v = field.value();
+    std::size_t i = 0;
+    // Skip CFWS: whitespace, line ends and (nested) comments.
+    for (int depth = 0; i < v.size(); ++i) {
+        char c = v[i];
+        if (depth > 0) {
+            if (c == '\\') ++i;
+            else if (c == '(') ++depth;
+            else if (c == ')') --depth;
+            continue;
+        }
+        if (c == '(') ++depth;
+        else if (c != ' ' && c != '\t' && c != '\r' && c != '\n') break;
+    }
+    if (i >= v.size()) return std::nullopt;
+    std::string id;
+    if (v[i] == '"') {
+        for (++i; i < v.size() && v[i] != '"'; ++i) {
+            if (v[i] == '\\' && i + 1 < v.size()) ++i;
+            id += v[i];
+        }
+        if (i >= v.size()) return std::nullopt;
+    } else {
+        for (; i < v.size() && v[i] != ';' && v[i] != ' ' && v[i] != '\t' && v[i] != '(' && v[i] != '\r' && v[i] != '\n';
+             ++i)
+            id += v[i];
+    }
+    if (id.empty()) return std::nullopt;
+    return id;
+}
+
+bool is_ours(const mail::HeaderField& field, std::string_view authserv_id) {
+    if (!field.is("Authentication-Results")) return false;
+    auto id = authserv_id_of(field);
+    return id && mail::iequals(*id, authserv_id);
+}
+
+std::size_t own_block(const mail::Header& header, std::string_view authserv_id) {
+    std::size_t n = 0;
+    while (n < header.fields.size() &&
+           (is_ours(header.fields[n], authserv_id) || header.fields[n].is("Received-SPF")))
+        ++n;
+    return n;
+}
+
+std::size_t remove_forged(mail::Header& header, std::string_view authserv_id) {
+    std::size_t keep = own_block(header, authserv_id), removed = 0;
+    auto& f = header.fields;
+    for (std::size_t i = f.size(); i-- > keep;) {
+        if (is_ours(f[i], authserv_id)) {
+            f.erase(f.begin() + static_cast<std::ptrdiff_t>(i));
+            ++removed;
+        }
+    }
+    return removed;
+}
+
+}  // namespace qauth::authres

@@ -1,0 +1,59 @@
+// Authentication-Results header fields (RFC 8601): writing ours, finding
+// the ones that carry our authserv-id, and dropping forged ones (DESIGN §7).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mail/header.hpp"
+
+namespace qauth::authres {
+
+/// Result words of RFC 8601 §2.7 (dkim §2.7.1, spf §2.7.2, dmarc RFC 7489 §11.2).
+enum class AuthResult { None, Pass, Fail, SoftFail, Neutral, Policy, TempError, PermError };
+
+/// The lower-case result word ("pass", "temperror", ...).
+std::string_view result_name(AuthResult r);
+
+/// One ptype.property=value item, e.g. {"header.d", "example.com"}.
+struct Property {
+    std::string name;
+    std::string value;
+};
+
+/// One resinfo: method=result, an optional reason, and properties.
+struct MethodResult {
+    std::string method;  ///< "dkim", "spf", "dmarc"
+    AuthResult result = AuthResult::None;
+    std::string reason;  ///< reason="..." when non-empty (RFC 8601 §2.2)
+    std::vector<Property> properties;
+};
+
+/// A whole Authentication-Results field for `authserv_id` listing `results`
+/// (or "none" when empty), folded at 78 columns, lines ended with `eol`.
+/// Values are cleaned of control characters and quoted where RFC 8601 §2.2
+/// (a value that is not a token or an address) requires it.
+std::string format(std::string_view authserv_id, const std::vector<MethodResult>& results, std::string_view eol);
+
+/// The authserv-id of an Authentication-Results field (RFC 8601 §2.2), or
+/// nullopt when the field does not parse.
+std::optional<std::string> authserv_id_of(const mail::HeaderField& field);
+
+/// True when `field` is an Authentication-Results field with `authserv_id`
+/// (compared ignoring case).
+bool is_ours(const mail::HeaderField& field, std::string_view authserv_id);
+
+/// Number of fields at the top of `header` written by our own filters in this
+/// pass: the leading run of Authentication-Results fields carrying our
+/// authserv-id and Received-SPF fields, which every qauth filter prepends.
+/// Everything below arrived with the message.
+std::size_t own_block(const mail::Header& header, std::string_view authserv_id);
+
+/// Removes Authentication-Results fields carrying `authserv_id` that lie
+/// below own_block(): they arrived from outside and are forged (RFC 8601 §5).
+/// Returns how many were removed.
+std::size_t remove_forged(mail::Header& header, std::string_view authserv_id);
+
+}  // namespace qauth::authres

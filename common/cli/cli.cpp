@@ -1,0 +1,56 @@
+#include "cli/cli.hpp"
+
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+
+#include "mail/fold.hpp"
+#include "qmail/exit.hpp"
+
+namespace qauth::cli {
+
+void add_control_dir(CLI::App& app, std::string& dir) {
+    app.add_option("--control-dir", dir, "qmail control directory (default $QMAIL_CONTROL or /var/qmail/control)");
+}
+
+void add_dns(CLI::App& app, dns::Options& opts) {
+    app.add_option("--dns-server", opts.servers, "DNS server IP[@PORT] to ask instead of /etc/resolv.conf");
+    app.add_option("--dns-zone", opts.zones, "answer DNS offline from this RFC 1035 zone file (repeatable)");
+    app.add_option("--dns-timeout", opts.timeout_seconds, "seconds to wait for one DNS answer (default 5)");
+}
+
+void add_now(CLI::App& app, std::optional<std::uint64_t>& now) {
+    app.add_option("--now", now, "use this time (Unix seconds) instead of the clock");
+}
+
+void parse(CLI::App& app, int argc, char** argv) {
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp&) {
+        std::fputs(app.help().c_str(), stdout);
+        std::exit(kExitOk);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "usage: %s: %s (see --help)\n", app.get_name().c_str(), mail::printable(e.what()).c_str());
+        std::exit(kExitTemporary);
+    }
+}
+
+std::uint64_t now_or_clock(const std::optional<std::uint64_t>& fixed) {
+    return fixed ? *fixed : static_cast<std::uint64_t>(std::time(nullptr));
+}
+
+void fatal(std::string_view program, std::string_view reason) {
+    std::fprintf(stderr, "%.*s: fatal: %s\n", static_cast<int>(program.size()), program.data(),
+                 mail::printable(reason, 400).c_str());
+    std::exit(kExitTemporary);
+}
+
+void warn(std::string_view program, std::string_view reason) {
+    std::fprintf(stderr, "%.*s: warning: %s\n", static_cast<int>(program.size()), program.data(),
+                 mail::printable(reason, 400).c_str());
+}
+
+void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+
+}  // namespace qauth::cli

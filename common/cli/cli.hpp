@@ -1,0 +1,40 @@
+// Option handling shared by the programs: the options every filter takes
+// (DESIGN §4-§6) and the usage-error convention (DESIGN §3: exit 111,
+// message starting "usage:").
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "dns/resolver.hpp"
+
+namespace qauth::cli {
+
+/// Adds --control-dir DIR.
+void add_control_dir(CLI::App& app, std::string& dir);
+/// Adds --dns-server IP[@PORT] (repeatable), --dns-zone FILE (repeatable), --dns-timeout SECONDS.
+void add_dns(CLI::App& app, dns::Options& opts);
+/// Adds --now UNIX-SECONDS (a fixed clock, for tests and for checking old mail).
+void add_now(CLI::App& app, std::optional<std::uint64_t>& now);
+
+/// Parses the command line. --help prints the help and exits 0; any error
+/// prints "usage: PROGRAM: reason" on stderr and exits 111.
+void parse(CLI::App& app, int argc, char** argv);
+
+/// `fixed` when set, else the current time in Unix seconds.
+std::uint64_t now_or_clock(const std::optional<std::uint64_t>& fixed);
+
+/// Prints "PROGRAM: fatal: reason" (one line, controls removed) and exits 111.
+[[noreturn]] void fatal(std::string_view program, std::string_view reason);
+
+/// Prints "PROGRAM: warning: reason" on stderr.
+void warn(std::string_view program, std::string_view reason);
+
+/// Ignores SIGPIPE so that a closed output shows up as a write error (and a
+/// temporary failure) instead of killing the process silently.
+void ignore_sigpipe();
+
+}  // namespace qauth::cli

@@ -1,0 +1,58 @@
+// DKIM canonicalization (RFC 6376 §3.4). Canonical text always uses CRLF line
+// ends; a bare LF in the input (qmail's form) counts as CRLF, and CR LF as one
+// line end.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "crypto/hash.hpp"
+
+namespace qauth::dkim {
+
+enum class Canon { Simple, Relaxed };
+
+/// "simple" or "relaxed".
+std::string_view canon_name(Canon c);
+
+/// Appends the canonical form of one header field (`raw`: name, colon, value,
+/// folded lines) to `out`, ending with CRLF (§3.4.1 simple, §3.4.2 relaxed).
+void canon_header(Canon c, std::string_view raw, std::string& out);
+
+/// Canonicalizes a body as it streams by and feeds the result to a hasher
+/// (§3.4.3 simple, §3.4.4 relaxed, §3.4.5 length limit).
+class BodyCanonicalizer {
+public:
+    /// `limit`: hash at most this many canonical bytes (the l= tag).
+    BodyCanonicalizer(Canon c, crypto::HashAlg alg, std::optional<std::uint64_t> limit);
+
+    /// Feeds the next body bytes; chunk boundaries may fall anywhere.
+    void update(std::string_view chunk);
+    /// Ends the body and returns the raw digest (the bh= value before base64).
+    std::string finish();
+    /// Canonical bytes produced so far (before the limit is applied).
+    std::uint64_t length() const { return length_; }
+    /// Canonical bytes actually hashed (min(length, limit)).
+    std::uint64_t hashed() const { return hashed_; }
+
+private:
+    void emit(std::string_view s);
+    void content(std::string_view run);
+    void end_line();
+    void flush();
+
+    Canon canon_;
+    crypto::Hasher hasher_;
+    std::optional<std::uint64_t> limit_;
+    std::uint64_t length_ = 0, hashed_ = 0;
+    std::uint64_t pending_crlf_ = 0;  // empty lines not yet known to be inside the body
+    bool line_has_content_ = false;
+    bool cr_pending_ = false;   // a CR that may turn out to start a line end
+    bool wsp_pending_ = false;  // relaxed: a run of WSP not yet emitted
+    bool any_output_ = false;
+    std::string out_;           // canonical bytes waiting for the hasher
+};
+
+}  // namespace qauth::dkim

@@ -1,0 +1,63 @@
+#include "dkim/keystore.hpp"
+
+#include <sys/stat.h>
+
+#include "mail/address.hpp"
+
+namespace qauth::dkim {
+
+bool safe_name(std::string_view name) {
+    if (name.empty() || name.size() > 253 || name.front() == '.' || name.find("..") != std::string_view::npos)
+        return false;
+    for (char c : name)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+              c == '.'))
+            return false;
+    return true;
+}
+
+Result<std::vector<SigningKey>> load_domain_keys(const qmail::ControlDir& control, std::string_view domain,
+                                                 const std::vector<std::string>& selectors) {
+    std::vector<SigningKey> keys;
+    if (!safe_name(domain)) return keys;
+    const std::string dir = "domainkeys/" + std::string(domain);
+    struct stat st;
+    if (::stat(control.path(dir).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return keys;
+
+    std::vector<std::string> active = selectors;
+    if (active.empty()) {
+        auto listed = control.lines(dir + "/selector");
+        if (!listed) return std::unexpected(listed.error());
+        if (*listed && !(*listed)->empty())
+            active = **listed;
+        else
+            active = {"default"};
+    }
+    for (const auto& sel : active) {
+        if (!safe_name(sel)) return fail(control.path(dir + "/selector") + ": bad selector name: " + sel);
+        auto key = crypto::load_private_key(control.path(dir + "/" + sel));
+        if (!key) return std::unexpected(key.error());
+        keys.push_back(SigningKey{sel, std::move(*key)});
+    }
+    return keys;
+}
+
+SigningDomain signing_domain(const mail::Header& header, std::string_view envelope_sender) {
+    auto froms = header.find_all("From");
+    if (froms.size() > 1) return {"", "message has " + std::to_string(froms.size()) + " From fields; not signed"};
+    auto first_domain = [&](std::size_t idx) -> std::string {
+        auto addrs = mail::addresses(header.fields[idx].unfolded_value());
+        if (addrs.empty()) return {};
+        return mail::address_domain(addrs.front()).value_or("");
+    };
+    if (froms.size() == 1) {
+        if (auto d = first_domain(froms[0]); !d.empty()) return {d, ""};
+    }
+    if (auto senders = header.find_all("Sender"); !senders.empty()) {
+        if (auto d = first_domain(senders[0]); !d.empty()) return {d, ""};
+    }
+    if (auto d = mail::address_domain(envelope_sender)) return {*d, ""};
+    return {"", "no signing domain: no usable From, Sender or envelope sender"};
+}
+
+}  // namespace qauth::dkim

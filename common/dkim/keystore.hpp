@@ -1,0 +1,44 @@
+// Where qmail-dkimsign finds its keys and its signing domain (DESIGN §5).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "crypto/keys.hpp"
+#include "mail/header.hpp"
+#include "qmail/control.hpp"
+#include "util/result.hpp"
+
+namespace qauth::dkim {
+
+struct SigningKey {
+    std::string selector;
+    crypto::PrivateKey key;
+};
+
+/// True when `name` is a safe single path component made of letters, digits,
+/// '-', '_' and '.' (no "..", no '/'), as selectors and domains must be.
+bool safe_name(std::string_view name);
+
+/// The keys to sign `domain` with: CONTROL/domainkeys/DOMAIN/SELECTOR for each
+/// selector in `selectors`, or else in the file domainkeys/DOMAIN/selector
+/// (default: "default"). An empty list when the domain has no key directory
+/// (the message then goes out unsigned). Errors name the file: unreadable,
+/// malformed or world-readable key, listed selector without key.
+Result<std::vector<SigningKey>> load_domain_keys(const qmail::ControlDir& control, std::string_view domain,
+                                                 const std::vector<std::string>& selectors);
+
+/// What the signing domain turned out to be.
+struct SigningDomain {
+    std::string domain;   ///< empty when there is none to sign for
+    std::string warning;  ///< why not, when the message must go out unsigned
+};
+
+/// The domain to sign for: that of RFC5322.From, else Sender, else
+/// `envelope_sender` (RFC 6376 §5.1 leaves the choice to the signer; the From
+/// domain is what DMARC aligns with). A message with more than one From field
+/// is not signed (RFC 5322 §3.6 allows one), with a warning.
+SigningDomain signing_domain(const mail::Header& header, std::string_view envelope_sender);
+
+}  // namespace qauth::dkim

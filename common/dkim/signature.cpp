@@ -1,0 +1,207 @@
+#include "dkim/signature.hpp"
+
+#include <charconv>
+
+#include "crypto/base64.hpp"
+#include "dkim/tag_list.hpp"
+#include "mail/header.hpp"
+
+namespace qauth::dkim {
+
+std::string algorithm_name(Algorithm a) {
+    if (a.key == crypto::KeyType::Ed25519) return "ed25519-sha256";
+    return a.hash == crypto::HashAlg::Sha1 ? "rsa-sha1" : "rsa-sha256";
+}
+
+Result<Algorithm> parse_algorithm(std::string_view text) {
+    using crypto::HashAlg;
+    using crypto::KeyType;
+    if (mail::iequals(text, "rsa-sha256")) return Algorithm{KeyType::Rsa, HashAlg::Sha256};
+    if (mail::iequals(text, "rsa-sha1")) return Algorithm{KeyType::Rsa, HashAlg::Sha1};
+    if (mail::iequals(text, "ed25519-sha256")) return Algorithm{KeyType::Ed25519, HashAlg::Sha256};
+    return fail("RFC 6376 3.5: unsupported algorithm a=" + std::string(text.substr(0, 32)));
+}
+
+bool domain_within(std::string_view domain, std::string_view parent) {
+    if (domain.size() < parent.size()) return false;
+    if (domain.size() == parent.size()) return mail::iequals(domain, parent);
+    std::size_t off = domain.size() - parent.size();
+    return domain[off - 1] == '.' && mail::iequals(domain.substr(off), parent);
+}
+
+std::optional<std::string> decode_dkim_qp(std::string_view text) {
+    std::string out;
+    auto hex = [](char c) -> int {
+        if (c >= '0' && c <= '9') return c - '0';
+        if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+        if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+        return -1;
+    };
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c == ' ' || c == '\t' || c == '\r' || c == '\n') continue;
+        if (c != '=') {
+            out += c;
+            continue;
+        }
+        if (i + 2 >= text.size()) return std::nullopt;
+        int hi = hex(text[i + 1]), lo = hex(text[i + 2]);
+        if (hi < 0 || lo < 0) return std::nullopt;
+        out += static_cast<char>(hi * 16 + lo);
+        i += 2;
+    }
+    return out;
+}
+
+namespace {
+
+Result<std::uint64_t> parse_number(std::string_view tag, std::string_view text, std::size_t max_digits) {
+    if (text.empty() || text.size() > max_digits) return fail("RFC 6376 3.5: bad " + std::string(tag) + "= value");
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    if (ec != std::errc() || p != text.data() + text.size())
+        return fail("RFC 6376 3.5: bad " + std::string(tag) + "= value");
+    return v;
+}
+
+Result<std::pair<Canon, Canon>> parse_canon(std::string_view c) {
+    auto one = [](std::string_view w) -> std::optional<Canon> {
+        if (w == "simple") return Canon::Simple;
+        if (w == "relaxed") return Canon::Relaxed;
+        return std::nullopt;
+    };
+    std::size_t slash = c.find('/');
+    auto h = one(c.substr(0, slash));
+    auto b = slash == std::string_view::npos ? std::optional<Canon>(Canon::Simple) : one(c.substr(slash + 1));
+    if (!h || !b) return fail("RFC 6376 3.5: unsupported canonicalization c=" + std::string(c.substr(0, 32)));
+    return std::pair{*h, *b};
+}
+
+// RFC 6376 §3.5 d= and s=: domain-name / selector syntax, bounded.
+bool plausible_name(std::string_view n) {
+    if (n.empty() || n.size() > 253) return false;
+    for (char c : n)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+              c == '_'))
+            return false;
+    return n.front() != '.' && n.find("..") == std::string_view::npos;
+}
+
+}  // namespace
+
+Result<Signature> parse_signature(std::string_view value) {
+    auto list = parse_tag_list(value);
+    if (!list) return std::unexpected(list.error());
+    Signature sig;
+    auto need = [&](const char* name) -> Result<std::string> {
+        const std::string* v = list->find(name);
+        if (!v) return fail(std::string("RFC 6376 3.5: missing ") + name + "= tag");
+        return *v;
+    };
+    auto v = need("v");
+    if (!v) return std::unexpected(v.error());
+    if (*v != "1") return fail("RFC 6376 3.5: unsupported version v=" + v->substr(0, 16));
+
+    auto a = need("a");
+    if (!a) return std::unexpected(a.error());
+    auto alg = parse_algorithm(*a);
+    if (!alg) return std::unexpected(alg.error());
+    sig.algorithm = *alg;
+
+    auto b = need("b");
+    if (!b) return std::unexpected(b.error());
+    sig.b_text = strip_fws(*b);
+    auto bdec = crypto::base64_decode(sig.b_text);
+    if (!bdec || bdec->empty()) return fail("RFC 6376 3.5: b= is not valid base64");
+    sig.signature = std::move(*bdec);
+
+    auto bh = need("bh");
+    if (!bh) return std::unexpected(bh.error());
+    auto bhdec = crypto::base64_decode(*bh);
+    if (!bhdec || bhdec->empty()) return fail("RFC 6376 3.5: bh= is not valid base64");
+    sig.body_hash = std::move(*bhdec);
+
+    if (const std::string* c = list->find("c")) {
+        auto canon = parse_canon(*c);
+        if (!canon) return std::unexpected(canon.error());
+        sig.header_canon = canon->first;
+        sig.body_canon = canon->second;
+    }
+
+    auto d = need("d");
+    if (!d) return std::unexpected(d.error());
+    if (!plausible_name(*d)) return fail("RFC 6376 3.5: bad d= domain");
+    sig.domain = *d;
+
+    auto s = need("s");
+    if (!s) return std::unexpected(s.error());
+    if (!plausible_name(*s)) return fail("RFC 6376 3.5: bad s= selector");
+    sig.selector = *s;
+
+    auto h = need("h");
+    if (!h) return std::unexpected(h.error());
+    std::string hs = strip_fws(*h);
+    bool has_from = false;
+    for (std::size_t pos = 0; pos <= hs.size();) {
+        std::size_t colon = hs.find(':', pos);
+        std::string name = hs.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+        if (name.empty()) return fail("RFC 6376 3.5: empty name in h=");
+        has_from |= mail::iequals(name, "from");
+        sig.headers.push_back(std::move(name));
+        if (colon == std::string::npos) break;
+        pos = colon + 1;
+    }
+    if (!has_from) return fail("RFC 6376 5.4: h= does not include From");
+
+    if (const std::string* i = list->find("i")) {
+        auto id = decode_dkim_qp(*i);
+        if (!id) return fail("RFC 6376 3.5: bad i= encoding");
+        std::size_t at = id->rfind('@');
+        if (at == std::string::npos) return fail("RFC 6376 3.5: i= has no '@'");
+        if (!domain_within(std::string_view(*id).substr(at + 1), sig.domain))
+            return fail("RFC 6376 6.1.1: i= domain is not d= or a subdomain of it");
+        sig.identity = std::move(*id);
+        sig.identity_given = true;
+    } else {
+        sig.identity = "@" + sig.domain;
+    }
+
+    if (const std::string* l = list->find("l")) {
+        auto n = parse_number("l", *l, 76);
+        if (!n) return std::unexpected(n.error());
+        sig.length = *n;
+    }
+    if (const std::string* q = list->find("q")) {
+        // q= is a colon-separated list; dns/txt must be among the methods (§3.5).
+        bool dns = false;
+        std::string qs = strip_fws(*q);
+        for (std::size_t pos = 0; pos <= qs.size();) {
+            std::size_t colon = qs.find(':', pos);
+            std::string_view m = std::string_view(qs).substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+            dns |= mail::iequals(m, "dns/txt") || mail::iequals(m, "dns");
+            if (colon == std::string::npos) break;
+            pos = colon + 1;
+        }
+        if (!dns) return fail("RFC 6376 3.5: q= does not offer dns/txt");
+    }
+    if (const std::string* t = list->find("t")) {
+        auto n = parse_number("t", *t, 12);
+        if (!n) return std::unexpected(n.error());
+        sig.timestamp = *n;
+    }
+    if (const std::string* x = list->find("x")) {
+        auto n = parse_number("x", *x, 12);
+        if (!n) return std::unexpected(n.error());
+        sig.expiration = *n;
+        if (sig.timestamp && *n < *sig.timestamp) return fail("RFC 6376 3.5: x= is before t=");
+    }
+    return sig;
+}
+
+Result<void> check_times(const Signature& sig, std::uint64_t now, std::uint64_t skew) {
+    if (sig.expiration && *sig.expiration < now) return fail("RFC 6376 3.5: signature expired (x=)");
+    if (sig.timestamp && *sig.timestamp > now + skew) return fail("RFC 6376 3.5: timestamp t= is in the future");
+    return {};
+}
+
+}  // namespace qauth::dkim

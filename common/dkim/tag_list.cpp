@@ -1,0 +1,68 @@
+#include "dkim/tag_list.hpp"
+
+namespace qauth::dkim {
+
+namespace {
+
+bool is_fws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && is_fws(s.front())) s.remove_prefix(1);
+    while (!s.empty() && is_fws(s.back())) s.remove_suffix(1);
+    return s;
+}
+
+// tval = 1*VALCHAR, VALCHAR = %x21-3A / %x3C-7E; values may contain FWS between tvals.
+bool valid_value(std::string_view v) {
+    for (char c : v) {
+        unsigned char u = static_cast<unsigned char>(c);
+        if (is_fws(c)) continue;
+        if (u < 0x21 || u > 0x7e || c == ';') return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+const std::string* TagList::find(std::string_view name) const {
+    for (const auto& t : tags)
+        if (t.name == name) return &t.value;
+    return nullptr;
+}
+
+Result<TagList> parse_tag_list(std::string_view text) {
+    TagList list;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t semi = text.find(';', pos);
+        std::string_view spec = text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
+        pos = semi == std::string_view::npos ? text.size() + 1 : semi + 1;
+        if (trim(spec).empty()) {
+            if (pos <= text.size()) continue;  // allowed only as the trailing ";"
+            break;
+        }
+        std::size_t eq = spec.find('=');
+        if (eq == std::string_view::npos) return fail("RFC 6376 3.2: tag without '=': " + std::string(trim(spec)).substr(0, 40));
+        std::string_view name = trim(spec.substr(0, eq));
+        std::string_view value = trim(spec.substr(eq + 1));
+        if (name.empty() || !is_alpha(name[0])) return fail("RFC 6376 3.2: bad tag name");
+        for (char c : name)
+            if (!is_alpha(c) && !is_digit(c) && c != '_') return fail("RFC 6376 3.2: bad tag name");
+        if (!valid_value(value)) return fail("RFC 6376 3.2: bad character in value of tag " + std::string(name));
+        if (list.find(name)) return fail("RFC 6376 3.2: duplicate tag " + std::string(name));
+        list.tags.push_back(Tag{std::string(name), std::string(value)});
+    }
+    return list;
+}
+
+std::string strip_fws(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text)
+        if (!is_fws(c)) out += c;
+    return out;
+}
+
+}  // namespace qauth::dkim

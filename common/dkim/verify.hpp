@@ -1,0 +1,64 @@
+// DKIM verification of every signature of a message (RFC 6376 §6, RFC 8301,
+// RFC 8463), fed as the message streams by.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "authres/authres.hpp"
+#include "dns/resolver.hpp"
+#include "mail/header.hpp"
+
+namespace qauth::dkim {
+
+struct VerifyOptions {
+    std::uint64_t now = 0;               ///< Unix seconds, for x= and t=
+    bool allow_sha1 = false;             ///< RFC 8301 §3.1: rsa-sha1 does not pass unless allowed
+    std::size_t max_signatures = 10;     ///< signatures past this many (from the top) are ignored
+    std::size_t min_rsa_bits = 1024;     ///< RFC 8301 §3.2
+};
+
+/// The outcome for one signature, with what RFC 8601 §2.7.1 reports of it.
+struct SignatureResult {
+    authres::AuthResult result = authres::AuthResult::PermError;
+    std::string reason;     ///< why, for every result but pass
+    std::string domain;     ///< header.d (empty when the field did not parse)
+    std::string identity;   ///< header.i
+    std::string selector;   ///< header.s
+    std::string algorithm;  ///< header.a
+    std::string b_prefix;   ///< header.b: first 8 characters of b=
+    bool testing = false;   ///< the key record has t=y
+};
+
+/// The Authentication-Results resinfo of each result ("dkim=..." with header.d,
+/// header.i, header.s, header.a, header.b), or one dkim=none when `results` is empty.
+std::vector<authres::MethodResult> to_authres(const std::vector<SignatureResult>& results);
+
+/// The best of the results: pass > temperror > fail/permerror..., none when empty.
+authres::AuthResult best_result(const std::vector<SignatureResult>& results);
+
+class Verifier {
+public:
+    Verifier(dns::Resolver& resolver, VerifyOptions options);
+    ~Verifier();
+
+    /// Parses the DKIM-Signature fields of `header` and computes their header
+    /// hashes, so the header may be changed afterwards. Returns the number of
+    /// signatures that will be evaluated.
+    std::size_t begin(const mail::Header& header);
+    /// Feeds body bytes (any chunking).
+    void body(std::string_view chunk);
+    /// Ends the body, fetches the keys and returns one result per signature,
+    /// top to bottom.
+    std::vector<SignatureResult> finish();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace qauth::dkim

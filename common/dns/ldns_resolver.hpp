@@ -1,0 +1,31 @@
+// Network resolver built on ldns (DESIGN §6).
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "dns/resolver.hpp"
+
+namespace qauth::dns {
+
+/// A resolver that asks `opts.servers` (or the servers of /etc/resolv.conf when
+/// empty) with `opts.timeout_seconds` per try and `opts.retries` further tries.
+/// Nothing is read or opened until the first query. Truncated UDP answers are
+/// retried over TCP. Every failure (no server, timeout, SERVFAIL, REFUSED,
+/// malformed answer) becomes Status::TempFail with a one-line reason.
+///
+/// Each try asks the servers in turn (RFC 1035 §7.2), moving on after a
+/// timeout, a network error, a reply that does not match the query's ID and
+/// question (RFC 5452 §3), or an RCODE other than NOERROR and NXDOMAIN.
+/// One query() therefore takes at most about (retries + 1) x servers x
+/// timeout_seconds: TCP fallback and CNAME follow-up queries share that
+/// deadline. Queries carry RD and EDNS0 with a 1232-byte UDP size. A CNAME
+/// chain that a reply leaves unfinished is asked for again from its last name.
+/// `opts` must have passed make_resolver()'s checks (servers: check_server()).
+std::unique_ptr<Resolver> make_ldns_resolver(const Options& opts);
+
+/// Checks one --dns-server value: "IP" or "IP@PORT", IPv4 or IPv6 address,
+/// port 1..65535 (default 53). The error says what is wrong with it.
+Result<void> check_server(std::string_view spec);
+
+}  // namespace qauth::dns

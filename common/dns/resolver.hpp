@@ -1,0 +1,73 @@
+// The one resolver interface every protocol uses (DESIGN §6). Answers keep
+// NXDOMAIN, "no data" and temporary failure apart, because SPF (RFC 7208 §5),
+// DKIM (RFC 6376 §6.1.2) and DMARC (RFC 7489 §6.6.3) map them differently.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "util/result.hpp"
+
+namespace qauth::dns {
+
+/// RR types we ask for (RFC 1035 §3.2.2, RFC 3596 for AAAA).
+enum class RrType : std::uint16_t { A = 1, NS = 2, CNAME = 5, PTR = 12, MX = 15, TXT = 16, AAAA = 28 };
+
+/// How a lookup ended.
+enum class Status {
+    Answer,    ///< at least one record of the asked type
+    NxDomain,  ///< RCODE 3: the name does not exist
+    NoData,    ///< the name exists but has no record of this type
+    TempFail,  ///< timeout, SERVFAIL, REFUSED, network or parse trouble: try later
+};
+
+/// The records of one lookup, in the order the server gave them.
+/// TXT: one string per RR, its character-strings joined with nothing between
+///      (RFC 7208 §3.3, RFC 6376 §3.6.2.2).
+/// A/AAAA: the address in text form ("192.0.2.1", "2001:db8::1").
+/// MX: "PREFERENCE HOST" with HOST lower-case, no trailing dot ("10 mx.example.com").
+/// PTR, NS, CNAME: the target name, lower-case, no trailing dot.
+struct Answer {
+    Status status = Status::TempFail;
+    std::vector<std::string> records;
+    std::string error;  ///< for TempFail (and NxDomain for a name that cannot
+                        ///< exist): one line saying why (no CR/LF)
+};
+
+/// A DNS resolver. Implementations: ldns (network), zone files (offline),
+/// and a per-process cache in front of either.
+class Resolver {
+public:
+    virtual ~Resolver() = default;
+    /// Looks up `name` (with or without trailing dot, any letter case) for `type`.
+    /// Never throws; every failure is an Answer with status TempFail.
+    virtual Answer query(std::string_view name, RrType type) = 0;
+};
+
+/// Where answers come from; filled from --dns-server, --dns-zone, --dns-timeout.
+struct Options {
+    std::vector<std::string> servers;  ///< "IP" or "IP@PORT"; empty = /etc/resolv.conf
+    std::vector<std::string> zones;    ///< RFC 1035 master files; non-empty = offline
+    int timeout_seconds = 5;           ///< per try
+    int retries = 2;                   ///< further tries after the first
+};
+
+/// Builds the resolver that `opts` describes, wrapped in a per-process cache.
+/// Zone files are read now (errors name the file and line); the network
+/// resolver is set up lazily on its first query so start-up stays cheap.
+/// Checks: timeout_seconds 1..60, retries 0..10, servers "IP" or "IP@PORT";
+/// the error names the option.
+Result<std::unique_ptr<Resolver>> make_resolver(const Options& opts);
+
+/// Puts a cache in front of `inner`: each (name, type), compared the way
+/// query() does (any case, trailing dot or not), is asked of `inner` once and
+/// its Answer, whatever the status, is kept for the cache's life. When full,
+/// an arbitrary entry makes room.
+std::unique_ptr<Resolver> make_cached_resolver(std::unique_ptr<Resolver> inner,
+                                               std::size_t max_entries = 1024);
+
+}  // namespace qauth::dns

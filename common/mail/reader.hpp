@@ -1,0 +1,42 @@
+// Streaming message reader (DESIGN §2): the header is held in memory, the
+// body is handed on in chunks so that it is never held whole.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "mail/header.hpp"
+#include "util/result.hpp"
+
+namespace qauth::mail {
+
+/// Upper bound on the header block we hold in memory. A header that runs
+/// past it is cut at the last line end before the limit and the rest is
+/// treated as body: the message still passes through byte for byte.
+inline constexpr std::size_t kMaxHeaderBytes = 16u << 20;
+
+/// Receives body bytes in arrival order; an error stops the reading.
+using BodySink = std::function<Result<void>(std::string_view)>;
+
+class Reader {
+public:
+    explicit Reader(int fd, std::size_t max_header = kMaxHeaderBytes) : fd_(fd), max_header_(max_header) {}
+
+    /// Reads up to and including the empty line that ends the header (or to
+    /// end of input). The line-end convention is that of the first line.
+    /// Fails only on a read error.
+    Result<Header> read_header();
+
+    /// Passes every remaining byte to `sink`, in chunks of at most 64 KiB.
+    /// Call after read_header(). Fails on a read error or a sink error.
+    Result<void> read_body(const BodySink& sink);
+
+private:
+    int fd_;
+    std::size_t max_header_;
+    std::string pending_;  // bytes read past the header
+};
+
+}  // namespace qauth::mail

@@ -1,0 +1,106 @@
+#include "util/io.hpp"
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <unistd.h>
+
+namespace qauth::io {
+
+Result<std::size_t> read_some(int fd, char* buf, std::size_t size) {
+    for (;;) {
+        ssize_t n = ::read(fd, buf, size);
+        if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno != EINTR) return fail(std::string("read error: ") + std::strerror(errno));
+    }
+}
+
+Result<void> write_all(int fd, std::string_view data) {
+    while (!data.empty()) {
+        ssize_t n = ::write(fd, data.data(), data.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            return fail(std::string("write error: ") + std::strerror(errno));
+        }
+        data.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
+namespace {
+constexpr std::size_t kWriterBuffer = 64 * 1024;
+}
+
+Result<void> Writer::write(std::string_view data) {
+    if (!state_) return state_;
+    if (buf_.size() + data.size() <= kWriterBuffer) {
+        buf_.append(data);
+        return {};
+    }
+    if (auto r = flush(); !r) return r;
+    if (data.size() >= kWriterBuffer) return state_ = write_all(fd_, data);
+    buf_.append(data);
+    return {};
+}
+
+Result<void> Writer::flush() {
+    if (!state_) return state_;
+    if (!buf_.empty()) {
+        state_ = write_all(fd_, buf_);
+        buf_.clear();
+    }
+    return state_;
+}
+
+Spool::~Spool() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+namespace {
+
+// An unlinked file nobody else can open: O_TMPFILE where the file system
+// supports it, else mkstemp followed by unlink.
+Result<int> open_temp() {
+    const char* dir = std::getenv("TMPDIR");
+    std::string d = (dir && *dir) ? dir : "/tmp";
+    int fd = ::open(d.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd >= 0) return fd;
+    std::string tmpl = d + "/qauth.XXXXXX";
+    fd = ::mkstemp(tmpl.data());
+    if (fd < 0) return fail("cannot create temporary file in " + d + ": " + std::strerror(errno));
+    ::unlink(tmpl.c_str());
+    return fd;
+}
+
+}  // namespace
+
+Result<void> Spool::append(std::string_view data) {
+    size_ += data.size();
+    if (fd_ < 0 && mem_.size() + data.size() <= limit_) {
+        mem_.append(data);
+        return {};
+    }
+    if (fd_ < 0) {
+        auto fd = open_temp();
+        if (!fd) return std::unexpected(fd.error());
+        fd_ = *fd;
+        if (auto r = write_all(fd_, mem_); !r) return r;
+        std::string().swap(mem_);
+    }
+    return write_all(fd_, data);
+}
+
+Result<void> Spool::copy_to(Writer& out) {
+    if (fd_ < 0) return out.write(mem_);
+    if (::lseek(fd_, 0, SEEK_SET) < 0) return fail(std::string("spool seek: ") + std::strerror(errno));
+    std::string buf(kWriterBuffer, '\0');
+    for (;;) {
+        auto n = read_some(fd_, buf.data(), buf.size());
+        if (!n) return std::unexpected(n.error());
+        if (*n == 0) return {};
+        if (auto r = out.write(std::string_view(buf.data(), *n)); !r) return r;
+    }
+}
+
+}  // namespace qauth::io

@@ -1,0 +1,58 @@
+// Complete reads and writes on file descriptors, and the body spool that keeps
+// large messages out of memory (DESIGN §2).
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+#include "util/result.hpp"
+
+namespace qauth::io {
+
+/// Reads up to `size` bytes from `fd` into `buf`, retrying on EINTR.
+/// Returns the count (0 at end of input) or an error naming the errno text.
+Result<std::size_t> read_some(int fd, char* buf, std::size_t size);
+
+/// Writes all of `data` to `fd`, retrying on EINTR and short writes.
+Result<void> write_all(int fd, std::string_view data);
+
+/// Buffered writer on a file descriptor. Errors are sticky: after the first
+/// failure every later call fails too, so callers may check only at flush().
+class Writer {
+public:
+    explicit Writer(int fd) : fd_(fd) {}
+    Result<void> write(std::string_view data);
+    Result<void> flush();
+
+private:
+    int fd_;
+    std::string buf_;
+    Result<void> state_{};
+};
+
+/// Holds a message body for later output: in memory up to `memory_limit`
+/// bytes, then in an unlinked temporary file under $TMPDIR (or /tmp), so peak
+/// memory does not grow with the message.
+class Spool {
+public:
+    explicit Spool(std::size_t memory_limit = 1 << 20) : limit_(memory_limit) {}
+    ~Spool();
+    Spool(const Spool&) = delete;
+    Spool& operator=(const Spool&) = delete;
+
+    /// Appends `data`; fails when the temporary file cannot be created or written.
+    Result<void> append(std::string_view data);
+    /// Writes everything appended so far to `out`, in order.
+    Result<void> copy_to(Writer& out);
+    /// Bytes appended so far.
+    std::size_t size() const { return size_; }
+
+private:
+    std::size_t limit_;
+    std::size_t size_ = 0;
+    std::string mem_;
+    int fd_ = -1;
+};
+
+}  // namespace qauth::io

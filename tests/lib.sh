@@ -1,0 +1,50 @@
+# Shared helpers for the shell test suites. Each suite script prints one TAP
+# line per case ("ok - name" / "not ok - name"); scripts/run-tests counts them.
+#
+# Environment from scripts/run-tests:
+#   QAUTH_BIN   directory with the built programs
+#   SHARED      the ../shared directory (read-only test data lives in $SHARED/testdata)
+#   TOP         the project's top directory
+
+set -u
+: "${TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${QAUTH_BIN:=$TOP/build/bin}"
+: "${SHARED:=$(cd "$TOP/../shared" && pwd)}"
+TESTDATA=$SHARED/testdata
+PATH=$QAUTH_BIN:$PATH
+export TOP QAUTH_BIN SHARED TESTDATA PATH
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/qauth-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+
+ok()     { printf 'ok - %s\n' "$1"; }
+not_ok() { printf 'not ok - %s\n' "$1"; [ $# -gt 1 ] && printf '#   %s\n' "${@:2}"; return 0; }
+
+# expect_eq NAME EXPECTED ACTUAL
+expect_eq() {
+    if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi
+}
+
+# expect_status NAME EXPECTED_STATUS command...
+expect_status() {
+    local name=$1 want=$2; shift 2
+    "$@" >"$T/out" 2>"$T/err"; local got=$?
+    if [ "$got" = "$want" ]; then ok "$name"; else not_ok "$name" "exit $got, expected $want" "$(head -c 300 "$T/err")"; fi
+}
+
+# expect_match NAME REGEX TEXT
+expect_match() {
+    if printf '%s' "$3" | grep -Eq -- "$2"; then ok "$1"; else not_ok "$1" "no match for /$2/ in:" "$(printf '%s' "$3" | head -c 400)"; fi
+}
+
+# dkim_results FILE: the dkim= words of the first Authentication-Results
+# field of a message, space-separated ("pass fail").
+dkim_results() {
+    awk 'BEGIN{f=0} /^Authentication-Results:/{f=1; s=$0; next} f&&/^[ \t]/{s=s $0; next} f{exit} END{print s}' "$1" |
+        grep -o 'dkim=[a-z]*' | sed 's/dkim=//' | tr '\n' ' ' | sed 's/ $//'
+}
+
+# first_ar FILE: the first Authentication-Results field, unfolded.
+first_ar() {
+    awk 'BEGIN{f=0} /^Authentication-Results:/{f=1; s=$0; next} f&&/^[ \t]/{sub(/^[ \t]+/," "); s=s $0; next} f{exit} END{print s}' "$1" | tr -d '\r'
+}

@@ -1,0 +1,122 @@
+// Message reading, addresses, folding and Authentication-Results.
+#include <doctest/doctest.h>
+
+#include <cstdio>
+#include <unistd.h>
+
+#include "authres/authres.hpp"
+#include "mail/address.hpp"
+#include "mail/fold.hpp"
+#include "mail/reader.hpp"
+
+using namespace qauth;
+
+namespace {
+
+struct Parsed {
+    mail::Header header;
+    std::string body;
+};
+
+// Feeds `input` through a pipe into the reader.
+Parsed read_message(const std::string& input, std::size_t max_header = mail::kMaxHeaderBytes) {
+    std::FILE* f = std::tmpfile();
+    std::fwrite(input.data(), 1, input.size(), f);
+    std::fflush(f);
+    std::rewind(f);
+    mail::Reader r(fileno(f), max_header);
+    Parsed p;
+    p.header = *r.read_header();
+    (void)r.read_body([&](std::string_view c) -> Result<void> {
+        p.body += c;
+        return {};
+    });
+    std::fclose(f);
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("reader: LF and CRLF, folding, separator") {
+    auto p = read_message("From: a@b\nSubject: x\n  y\n\nbody\n");
+    CHECK(p.header.line_end == mail::LineEnd::Lf);
+    REQUIRE(p.header.fields.size() == 2);
+    CHECK(p.header.fields[1].raw == "Subject: x\n  y\n");
+    CHECK(p.header.fields[1].unfolded_value() == "x  y");
+    CHECK(p.header.separator == "\n");
+    CHECK(p.body == "body\n");
+
+    auto q = read_message("From: a@b\r\n\r\nbody\r\n");
+    CHECK(q.header.line_end == mail::LineEnd::CrLf);
+    CHECK(q.header.separator == "\r\n");
+    CHECK(q.body == "body\r\n");
+}
+
+TEST_CASE("reader: no separator, empty input, malformed lines, NUL bytes") {
+    auto p = read_message("From: a@b\nno colon here\n continued");
+    CHECK(p.header.separator.empty());
+    REQUIRE(p.header.fields.size() == 2);
+    CHECK_FALSE(p.header.fields[1].valid());
+    CHECK(p.body.empty());
+    CHECK(read_message("").header.fields.empty());
+    auto n = read_message(std::string("X-A: a\0b\n\nbo\0dy", 16));
+    CHECK(n.header.fields[0].raw == std::string("X-A: a\0b\n", 9));
+    CHECK(n.body == std::string("bo\0dy", 5));
+    CHECK(read_message("\nbody").body == "body");
+    CHECK(read_message(" lead: x\nA: b\n\n").header.fields.size() == 2);
+}
+
+TEST_CASE("reader: a header past the limit is cut at a line end, nothing lost") {
+    std::string msg = "A: 1\nB: " + std::string(100, 'x') + "\nC: 3\n\nbody";
+    auto p = read_message(msg, 64);
+    CHECK(p.header.fields.size() == 1);
+    std::string all;
+    for (auto& f : p.header.fields) all += f.raw;
+    CHECK(all + p.header.separator + p.body == msg);
+}
+
+TEST_CASE("addresses and domains") {
+    CHECK(mail::addresses("Joe SixPack <joe@football.example.com>") == std::vector<std::string>{"joe@football.example.com"});
+    CHECK(mail::addresses("\"Doe, John\" <j@x.org>, k@y.org (comment)") == std::vector<std::string>{"j@x.org", "k@y.org"});
+    CHECK(mail::addresses("group: a@b.c, d@e.f;") == std::vector<std::string>{"a@b.c", "d@e.f"});
+    CHECK(*mail::address_domain("joe@Football.Example.COM.") == "football.example.com");
+    CHECK_FALSE(mail::address_domain("joe"));
+    CHECK_FALSE(mail::address_domain("joe@[192.0.2.1]"));
+    CHECK_FALSE(mail::address_domain("joe@"));
+}
+
+TEST_CASE("folding at 78 columns with tabs") {
+    mail::Folder f("X-Test:", "\n");
+    for (int i = 0; i < 20; ++i) f.word("word" + std::to_string(i));
+    std::string s = f.finish();
+    std::size_t start = 0;
+    while (start < s.size()) {
+        std::size_t nl = s.find('\n', start);
+        std::string line = s.substr(start, nl - start);
+        CHECK(line.size() + (start ? 7 : 0) <= 78);
+        if (start) CHECK(line[0] == '\t');
+        start = nl + 1;
+    }
+    CHECK(mail::printable("a\r\nb\x01 c\xff") == "a b c");
+}
+
+TEST_CASE("Authentication-Results: format, parse, forged removal") {
+    std::vector<authres::MethodResult> r{{"dkim", authres::AuthResult::Pass, "", {{"header.d", "example.com"}, {"header.b", "Ab/+="}}},
+                                         {"dkim", authres::AuthResult::Fail, "bad \"sig\"\r\n", {{"header.i", "@example.com"}}}};
+    CHECK(authres::format("mx.example", r, "\n") ==
+          "Authentication-Results: mx.example; dkim=pass header.d=example.com\n"
+          "\theader.b=\"Ab/+=\"; dkim=fail reason=\"bad \\\"sig\\\"\" header.i=@example.com\n");
+    CHECK(authres::format("mx", {}, "\r\n") == "Authentication-Results: mx; none\r\n");
+
+    mail::Header h;
+    mail::parse_fields("Authentication-Results: MX.example; spf=pass\n"
+                       "Received: from x\n"
+                       "Authentication-Results: (c) mx.example 1; dkim=pass\n"
+                       "Authentication-Results: other.example; dkim=pass\n",
+                       h.fields);
+    CHECK(*authres::authserv_id_of(h.fields[2]) == "mx.example");
+    CHECK(authres::own_block(h, "mx.example") == 1);
+    CHECK(authres::remove_forged(h, "mx.example") == 1);
+    REQUIRE(h.fields.size() == 3);
+    CHECK(h.fields[2].raw.find("other.example") != std::string::npos);
+}

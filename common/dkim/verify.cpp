@@ -92,9 +92,7 @@ std::size_t Verifier::begin(const mail::Header& header) {
         p.result.selector = sig->selector;
         p.result.algorithm = algorithm_name(sig->algorithm);
         p.result.b_prefix = sig->b_text.substr(0, 8);
-        if (sig->algorithm.hash == crypto::HashAlg::Sha1 && !impl_->opt.allow_sha1) {
-            impl_->decide(p, AuthResult::PermError, "RFC 8301 3.1: rsa-sha1 is not accepted");
-        } else if (auto t = check_times(*sig, impl_->opt.now); !t) {
+        if (auto t = check_expiry(*sig, impl_->opt.now); !t) {
             impl_->decide(p, AuthResult::PermError, t.error().reason);
         } else {
             std::string data;
@@ -115,6 +113,8 @@ void Verifier::body(std::string_view chunk) {
 void Verifier::Impl::check(Pending& p) {
     const Signature& sig = *p.sig;
     const BodyHash& body = *bodies[p.body];
+    // The key is fetched before the RFC 8301 policy is applied, so that DNS
+    // trouble shows as temperror whatever the algorithm.
     auto answer = resolver.query(key_query_name(sig.selector, sig.domain), dns::RrType::TXT);
     if (answer.status == dns::Status::TempFail)
         return decide(p, AuthResult::TempError, "key lookup failed: " + mail::printable(answer.error, 80));
@@ -130,6 +130,8 @@ void Verifier::Impl::check(Pending& p) {
     }
     if (!key) return decide(p, AuthResult::PermError, key.error().reason);
     p.result.testing = key->testing;
+    if (sig.algorithm.hash == crypto::HashAlg::Sha1 && !opt.allow_sha1)
+        return decide(p, AuthResult::PermError, "RFC 8301 3.1: rsa-sha1 is not accepted");
     if (key->public_key.empty()) return decide(p, AuthResult::PermError, "RFC 6376 3.6.1: key revoked");
     if (key->type != sig.algorithm.key)
         return decide(p, AuthResult::PermError, "RFC 6376 3.6.1: key type k= does not match a=");

@@ -42,7 +42,7 @@ Message parse(const std::string& text) {
 TEST_CASE("RFC 8463 A.3: signing reproduces both b= values") {
     auto signed_msg = parse(test::slurp(test::testdata("dkim/rfc8463-signed.lf.eml")));
     auto unsigned_msg = parse(test::slurp(test::testdata("dkim/rfc8463-unsigned.lf.eml")));
-    auto ed = crypto::load_private_key(test::testdata("dkim/rfc8463-ed25519-private.pem"));
+    auto ed = crypto::parse_private_key(test::slurp(test::testdata("dkim/rfc8463-ed25519-private.pem")));
     auto seed = crypto::parse_private_key(test::slurp(test::testdata("dkim/rfc8463-ed25519-seed.b64")));
     auto rsa = crypto::parse_private_key(test::slurp(test::testdata("dkim/rfc8463-rsa-private.pem")));
     REQUIRE(ed);
@@ -89,7 +89,7 @@ TEST_CASE("RFC 8463 A.3: body hash and verification of both signatures, LF and C
 
 TEST_CASE("Signer output verifies; altered body and header fail") {
     auto zone = dns::make_zone_resolver({test::testdata("dkim/rfc8463.zone")});
-    auto ed = crypto::load_private_key(test::testdata("dkim/rfc8463-ed25519-private.pem"));
+    auto ed = crypto::parse_private_key(test::slurp(test::testdata("dkim/rfc8463-ed25519-private.pem")));
     auto rsa = crypto::parse_private_key(test::slurp(test::testdata("dkim/rfc8463-rsa-private.pem")));
     REQUIRE(zone);
     std::string text = test::slurp(test::testdata("dkim/rfc8463-unsigned.lf.eml"));

@@ -48,3 +48,23 @@ dkim_results() {
 first_ar() {
     awk 'BEGIN{f=0} /^Authentication-Results:/{f=1; s=$0; next} f&&/^[ \t]/{sub(/^[ \t]+/," "); s=s $0; next} f{exit} END{print s}' "$1" | tr -d '\r'
 }
+
+# make_key CONTROL DOMAIN SELECTOR ZONE [rsa|ed25519]: a new key in
+# CONTROL/domainkeys/DOMAIN/SELECTOR (mode 0600, PKCS#8 as openssl writes it),
+# its key record appended to the zone file ZONE.
+make_key() {
+    local dir=$1/domainkeys/$2 type=${5:-rsa} p
+    mkdir -p "$dir"
+    if [ "$type" = rsa ]; then
+        openssl genrsa -out "$dir/$3" 2048 2>/dev/null
+        p=$(openssl pkey -in "$dir/$3" -pubout -outform DER | base64 -w0)
+    else
+        openssl genpkey -algorithm ed25519 -out "$dir/$3" 2>/dev/null
+        p=$(openssl pkey -in "$dir/$3" -pubout -outform DER | tail -c 32 | base64 -w0)
+    fi
+    chmod 600 "$dir/$3"
+    printf '%s._domainkey.%s. IN TXT ( "v=DKIM1; k=%s; p=" "%s" "%s" )\n' "$3" "$2" "$type" "${p:0:200}" "${p:200}" >>"$4"
+}
+
+# body_of FILE: the message after its first empty line (LF or CRLF).
+body_of() { awk 'f{print} /^\r?$/{f=1}' "$1"; }

@@ -12,6 +12,7 @@
 #include "mail/reader.hpp"
 #include "qmail/control.hpp"
 #include "qmail/exit.hpp"
+#include "util/strings.hpp"
 
 using namespace qauth;
 
@@ -100,13 +101,8 @@ int main(int argc, char** argv) {
     }
 
     std::vector<std::string> names;
-    for (std::size_t pos = 0; !headers.empty() && pos <= headers.size();) {
-        std::size_t colon = headers.find(':', pos);
-        std::string n = headers.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
-        if (!n.empty()) names.push_back(n);
-        if (colon == std::string::npos) break;
-        pos = colon + 1;
-    }
+    for (auto& n : split(headers, ':'))
+        if (!n.empty()) names.push_back(std::move(n));
     std::vector<dkim::SignParams> params;
     for (const auto& k : keys) {
         dkim::SignParams p;

@@ -2,18 +2,13 @@
 
 #include <unordered_map>
 
+#include "util/strings.hpp"
+
 namespace qauth::dkim {
 
 namespace {
 
 bool is_fws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::string lower(std::string_view s) {
-    std::string out(s);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c += 32;
-    return out;
-}
 
 }  // namespace
 

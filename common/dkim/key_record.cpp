@@ -3,6 +3,7 @@
 #include "crypto/base64.hpp"
 #include "dkim/tag_list.hpp"
 #include "mail/header.hpp"
+#include "util/strings.hpp"
 
 namespace qauth::dkim {
 
@@ -11,14 +12,7 @@ namespace {
 // Calls `fn` for every colon-separated word of `list`, FWS removed.
 template <typename Fn>
 void each_word(std::string_view list, Fn fn) {
-    std::string s = strip_fws(list);
-    std::size_t pos = 0;
-    for (;;) {
-        std::size_t colon = s.find(':', pos);
-        fn(std::string_view(s).substr(pos, colon == std::string::npos ? std::string::npos : colon - pos));
-        if (colon == std::string::npos) return;
-        pos = colon + 1;
-    }
+    for (const auto& w : split(strip_fws(list), ':')) fn(std::string_view(w));
 }
 
 }  // namespace

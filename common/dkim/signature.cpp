@@ -5,6 +5,7 @@
 #include "crypto/base64.hpp"
 #include "dkim/tag_list.hpp"
 #include "mail/header.hpp"
+#include "util/strings.hpp"
 
 namespace qauth::dkim {
 
@@ -140,16 +141,11 @@ Result<Signature> parse_signature(std::string_view value) {
 
     auto h = need("h");
     if (!h) return std::unexpected(h.error());
-    std::string hs = strip_fws(*h);
     bool has_from = false;
-    for (std::size_t pos = 0; pos <= hs.size();) {
-        std::size_t colon = hs.find(':', pos);
-        std::string name = hs.substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
+    for (auto& name : split(strip_fws(*h), ':')) {
         if (name.empty()) return fail("RFC 6376 3.5: empty name in h=");
         has_from |= mail::iequals(name, "from");
         sig.headers.push_back(std::move(name));
-        if (colon == std::string::npos) break;
-        pos = colon + 1;
     }
     if (!has_from) return fail("RFC 6376 5.4: h= does not include From");
 
@@ -174,14 +170,7 @@ Result<Signature> parse_signature(std::string_view value) {
     if (const std::string* q = list->find("q")) {
         // q= is a colon-separated list; dns/txt must be among the methods (§3.5).
         bool dns = false;
-        std::string qs = strip_fws(*q);
-        for (std::size_t pos = 0; pos <= qs.size();) {
-            std::size_t colon = qs.find(':', pos);
-            std::string_view m = std::string_view(qs).substr(pos, colon == std::string::npos ? std::string::npos : colon - pos);
-            dns |= mail::iequals(m, "dns/txt") || mail::iequals(m, "dns");
-            if (colon == std::string::npos) break;
-            pos = colon + 1;
-        }
+        for (const auto& m : split(strip_fws(*q), ':')) dns |= mail::iequals(m, "dns/txt") || mail::iequals(m, "dns");
         if (!dns) return fail("RFC 6376 3.5: q= does not offer dns/txt");
     }
     if (const std::string* t = list->find("t")) {

@@ -8,13 +8,14 @@ DESTDIR ?=
 BUILD   ?= build
 SAN     ?=
 
+# CXXFLAGS and LDFLAGS are the user's to set; what the build needs is in Q*.
 CXX      ?= g++
 PKGS     := openssl libsodium ldns libpsl
 CXXFLAGS ?= -O2 -g
-CXXFLAGS += -std=c++23 -Wall -Wextra -Wno-deprecated-declarations $(SAN)
-CPPFLAGS += -Icommon $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-LDFLAGS  += -Wl,--as-needed -Wl,-O1 $(SAN)
-LDLIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+QCXXFLAGS := -std=c++23 -Wall -Wextra -Wno-deprecated-declarations -Icommon \
+             $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SAN)
+QLDFLAGS  := -Wl,--as-needed -Wl,-O1 $(SAN)
+LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 PROGRAMS := $(notdir $(wildcard cmd/*))
 LIB_SRC  := $(shell find common -name '*.cpp' | sort)
@@ -29,7 +30,7 @@ all: $(BINS) $(BUILD)/bin/unit-tests
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(@D)
-	$(CXX) $(CPPFLAGS) $(CXXFLAGS) -MMD -MP -c $< -o $@
+	$(CXX) $(CPPFLAGS) $(QCXXFLAGS) $(CXXFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libqauth.a: $(LIB_OBJ)
 	@rm -f $@
@@ -37,11 +38,11 @@ $(BUILD)/libqauth.a: $(LIB_OBJ)
 
 $(BUILD)/bin/%: $(BUILD)/obj/cmd/%/main.o $(BUILD)/libqauth.a
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $< $(BUILD)/libqauth.a $(LDLIBS) -o $@
+	$(CXX) $(QLDFLAGS) $(LDFLAGS) $< $(BUILD)/libqauth.a $(LDLIBS) -o $@
 
 $(BUILD)/bin/unit-tests: $(UNIT_OBJ) $(BUILD)/libqauth.a
 	@mkdir -p $(@D)
-	$(CXX) $(LDFLAGS) $(UNIT_OBJ) $(BUILD)/libqauth.a $(LDLIBS) -o $@
+	$(CXX) $(QLDFLAGS) $(LDFLAGS) $(UNIT_OBJ) $(BUILD)/libqauth.a $(LDLIBS) -o $@
 
 deps:
 	scripts/install-deps

@@ -14,6 +14,8 @@ std::string base64_encode(std::string_view bytes);
 /// Decodes `text`, skipping SP, HTAB, CR and LF anywhere. Returns nullopt on
 /// any other character outside the alphabet, on bad padding, or on a length
 /// that is not a whole number of quanta after whitespace is removed.
+/// Non-zero pad bits in the last quantum are accepted (RFC 4648 §3.5 allows
+/// it; dkimpy and OpenSSL do too).
 std::optional<std::string> base64_decode(std::string_view text);
 
 }  // namespace qauth::crypto

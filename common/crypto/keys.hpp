@@ -33,7 +33,9 @@ public:
 
     /// Signs a digest made with `alg` (digest_size(alg) bytes). RSA: PKCS#1 v1.5
     /// with the DigestInfo of `alg` (RFC 8017 §8.2). Ed25519: Ed25519 over the
-    /// digest bytes (RFC 8463 §3). Returns the raw signature.
+    /// digest bytes (RFC 8463 §3). Returns the raw signature. The first RSA
+    /// signature calls use_system_random() (crypto/random.hpp), which routes
+    /// OpenSSL's random numbers to the kernel for the whole process.
     Result<std::string> sign_digest(HashAlg alg, std::string_view digest) const;
 
     /// The public key as DKIM publishes it in p= (RFC 6376 §3.6.1, RFC 8463 §4),
@@ -58,7 +60,8 @@ Result<PrivateKey> parse_private_key(std::string_view text);
 /// cannot be read, does not parse, or is readable by others (mode & 004).
 Result<PrivateKey> load_private_key(const std::string& path);
 
-/// Makes a new key: RSA with `bits` (1024..8192) or Ed25519 (bits ignored).
+/// Makes a new key: RSA with `bits` (1024..8192) and public exponent 65537,
+/// or Ed25519 (bits ignored), from the kernel's random numbers.
 Result<PrivateKey> generate_private_key(KeyType type, std::size_t bits);
 
 /// A public key taken from a DKIM key record's p= (after base64 decoding).

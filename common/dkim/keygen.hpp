@@ -40,11 +40,12 @@ std::string zone_txt(std::string_view text);
 /// (RFC 4870 §3.6.2: all mail from the domain is signed).
 std::string zone_records(std::string_view selector, std::string_view domain, std::string_view record_text);
 
-/// Writes `pem` as the key file `path` (mode 0600; 0640 kept from a replaced
-/// 0640 key, as are its owner and group) through a temporary file in the same
-/// directory, synced and then renamed (`replace`) or linked (otherwise, so
-/// that an existing key is never overwritten): a crash leaves the old key or
-/// the new one, never part of one.
+/// Writes `pem` as the key file `path`, mode 0600, through a temporary file
+/// in the same directory, synced and then renamed (`replace`) or linked
+/// (otherwise, so that an existing key is never overwritten): a crash leaves
+/// the old key or the new one, never part of one. A replaced key passes on
+/// its owner and group (when we may set them) and, if it was group-readable,
+/// mode 0640: whoever runs the signer keeps access; everyone else has none.
 Result<void> install_key_file(const std::string& path, std::string_view pem, bool replace);
 
 /// Adds `selector` to the active selector file `domain_dir`/selector (one

@@ -15,10 +15,6 @@ namespace {
 
 constexpr const char* kProg = "dkimkeygen";
 
-[[noreturn]] void usage(const std::string& reason) {
-    std::fprintf(stderr, "usage: %s: %s (see --help)\n", kProg, reason.c_str());
-    std::exit(kExitTemporary);
-}
 
 }  // namespace
 
@@ -47,11 +43,11 @@ int main(int argc, char** argv) {
     cli::parse(app, argc, argv);
 
     req.type = type == "ed25519" ? crypto::KeyType::Ed25519 : crypto::KeyType::Rsa;
-    if (req.type == crypto::KeyType::Ed25519 && bits->count() > 0) usage("--bits applies to rsa keys only");
-    if (auto d = dkim::keygen_domain(req.domain); !d) usage(d.error().reason);
+    if (req.type == crypto::KeyType::Ed25519 && bits->count() > 0) cli::usage(kProg, "--bits applies to rsa keys only");
+    if (auto d = dkim::keygen_domain(req.domain); !d) cli::usage(kProg, d.error().reason);
     for (const auto& alias : req.aliases)
-        if (auto d = dkim::keygen_domain(alias); !d) usage(d.error().reason);
-    if (auto s = dkim::keygen_selector(req.selector); !s) usage(s.error().reason);
+        if (auto d = dkim::keygen_domain(alias); !d) cli::usage(kProg, d.error().reason);
+    if (auto s = dkim::keygen_selector(req.selector); !s) cli::usage(kProg, s.error().reason);
     if (req.type == crypto::KeyType::Rsa && req.bits < 2048)
         cli::warn(kProg, "RSA keys under 2048 bits are weak; RFC 8301 3.2 says signers SHOULD use at least 2048");
     req.control_dir = qmail::control_dir_from(control_dir);

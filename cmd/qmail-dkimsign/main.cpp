@@ -61,8 +61,8 @@ int main(int argc, char** argv) {
     std::size_t slash = canon.find('/');
     auto hc = canon_word(canon.substr(0, slash));
     auto bc = slash == std::string::npos ? std::optional(dkim::Canon::Simple) : canon_word(canon.substr(slash + 1));
-    if (!hc || !bc) cli::fatal(kProg, "usage: --canon must be simple or relaxed, optionally /simple or /relaxed");
-    if (!key_file.empty() && selectors.size() != 1) cli::fatal(kProg, "usage: --key needs exactly one --selector");
+    if (!hc || !bc) cli::usage(kProg, "--canon must be simple or relaxed, optionally /simple or /relaxed");
+    if (!key_file.empty() && selectors.size() != 1) cli::usage(kProg, "--key needs exactly one --selector");
 
     qmail::ControlDir control(qmail::control_dir_from(control_dir));
     auto enabled = control.number("dkimsign", 1);

@@ -31,9 +31,14 @@ void parse(CLI::App& app, int argc, char** argv) {
         std::fputs(app.help().c_str(), stdout);
         std::exit(kExitOk);
     } catch (const CLI::ParseError& e) {
-        std::fprintf(stderr, "usage: %s: %s (see --help)\n", app.get_name().c_str(), mail::printable(e.what()).c_str());
-        std::exit(kExitTemporary);
+        usage(app.get_name(), e.what());
     }
+}
+
+void usage(std::string_view program, std::string_view reason) {
+    std::fprintf(stderr, "usage: %.*s: %s (see --help)\n", static_cast<int>(program.size()), program.data(),
+                 mail::printable(reason, 400).c_str());
+    std::exit(kExitTemporary);
 }
 
 std::uint64_t now_or_clock(const std::optional<std::uint64_t>& fixed) {

@@ -27,6 +27,9 @@ void parse(CLI::App& app, int argc, char** argv);
 /// `fixed` when set, else the current time in Unix seconds.
 std::uint64_t now_or_clock(const std::optional<std::uint64_t>& fixed);
 
+/// Prints "usage: PROGRAM: reason (see --help)" and exits 111 (DESIGN §3).
+[[noreturn]] void usage(std::string_view program, std::string_view reason);
+
 /// Prints "PROGRAM: fatal: reason" (one line, controls removed) and exits 111.
 [[noreturn]] void fatal(std::string_view program, std::string_view reason);
 

@@ -11,6 +11,7 @@
 
 #include "crypto/keys.hpp"
 #include "crypto/secret.hpp"
+#include "util/io.hpp"
 
 namespace qauth::crypto {
 namespace {
@@ -18,19 +19,6 @@ namespace {
 // An 8192-bit RSA key is about 6.5 KB of PEM; anything far larger is not a key.
 constexpr off_t kMaxKeyFile = 64 * 1024;
 
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-
-private:
-    int fd_;
-};
 
 std::string octal_mode(mode_t mode) {
     char buf[8];
@@ -42,7 +30,7 @@ std::string octal_mode(mode_t mode) {
 }  // namespace
 
 Result<PrivateKey> load_private_key(const std::string& path) {
-    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    io::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
     if (fd.get() < 0) return fail(path + ": cannot open key: " + std::strerror(errno));
     struct stat st;
     // fstat on the open file: the mode checked is the mode of what is read.

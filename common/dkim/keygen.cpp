@@ -43,25 +43,6 @@ bool ldh_labels(std::string_view name) {
 
 std::string errno_text() { return std::strerror(errno); }
 
-class Fd {
-public:
-    explicit Fd(int fd) : fd_(fd) {}
-    ~Fd() {
-        if (fd_ >= 0) ::close(fd_);
-    }
-    Fd(const Fd&) = delete;
-    Fd& operator=(const Fd&) = delete;
-    int get() const { return fd_; }
-    /// Closes now, reporting the error close(2) may carry for written data.
-    bool close() {
-        int fd = fd_;
-        fd_ = -1;
-        return ::close(fd) == 0;
-    }
-
-private:
-    int fd_;
-};
 
 /// A temporary file's name, unlinked at scope exit unless released.
 class TempName {
@@ -94,7 +75,7 @@ Result<void> write_atomically(const std::string& path, std::string_view content,
                               const struct stat* like, bool replace) {
     const std::string dir = parent_dir(path);
     std::string pattern = dir + "/." + path.substr(path.rfind('/') + 1) + ".XXXXXX";
-    Fd fd(::mkstemp(pattern.data()));
+    io::Fd fd(::mkstemp(pattern.data()));
     if (fd.get() < 0) return fail(dir + ": cannot create a temporary file: " + errno_text());
     TempName tmp(pattern);
     if (like && ::fchown(fd.get(), like->st_uid, like->st_gid) != 0 && errno != EPERM)
@@ -111,7 +92,7 @@ Result<void> write_atomically(const std::string& path, std::string_view content,
         if (errno == EEXIST) return fail(path + ": exists already; not replaced without --force");
         return fail(path + ": cannot create: " + errno_text());
     }
-    Fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    io::Fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dirfd.get() < 0 || ::fsync(dirfd.get()) != 0) return fail(dir + ": cannot sync: " + errno_text());
     return {};
 }

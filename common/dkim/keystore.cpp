@@ -1,5 +1,7 @@
 #include "dkim/keystore.hpp"
 
+#include <cerrno>
+#include <cstring>
 #include <sys/stat.h>
 
 #include "mail/address.hpp"
@@ -22,7 +24,13 @@ Result<std::vector<SigningKey>> load_domain_keys(const qmail::ControlDir& contro
     if (!safe_name(domain)) return keys;
     const std::string dir = "domainkeys/" + std::string(domain);
     struct stat st;
-    if (::stat(control.path(dir).c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return keys;
+    if (::stat(control.path(dir).c_str(), &st) != 0) {
+        // Only a missing directory means "no keys"; a permission problem must
+        // not send mail out unsigned without a word.
+        if (errno == ENOENT || errno == ENOTDIR) return keys;
+        return fail(control.path(dir) + ": cannot access: " + std::strerror(errno));
+    }
+    if (!S_ISDIR(st.st_mode)) return keys;
 
     std::vector<std::string> active = selectors;
     if (active.empty()) {

@@ -8,6 +8,21 @@
 
 namespace qauth::io {
 
+Fd::~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+}
+
+void Fd::reset(int fd) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+}
+
+bool Fd::close() {
+    int fd = fd_;
+    fd_ = -1;
+    return ::close(fd) == 0;
+}
+
 Result<std::size_t> read_some(int fd, char* buf, std::size_t size) {
     for (;;) {
         ssize_t n = ::read(fd, buf, size);
@@ -53,10 +68,6 @@ Result<void> Writer::flush() {
     return state_;
 }
 
-Spool::~Spool() {
-    if (fd_ >= 0) ::close(fd_);
-}
-
 namespace {
 
 // An unlinked file nobody else can open: O_TMPFILE where the file system
@@ -77,26 +88,26 @@ Result<int> open_temp() {
 
 Result<void> Spool::append(std::string_view data) {
     size_ += data.size();
-    if (fd_ < 0 && mem_.size() + data.size() <= limit_) {
+    if (file_.get() < 0 && mem_.size() + data.size() <= limit_) {
         mem_.append(data);
         return {};
     }
-    if (fd_ < 0) {
+    if (file_.get() < 0) {
         auto fd = open_temp();
         if (!fd) return std::unexpected(fd.error());
-        fd_ = *fd;
-        if (auto r = write_all(fd_, mem_); !r) return r;
+        file_.reset(*fd);
+        if (auto r = write_all(file_.get(), mem_); !r) return r;
         std::string().swap(mem_);
     }
-    return write_all(fd_, data);
+    return write_all(file_.get(), data);
 }
 
 Result<void> Spool::copy_to(Writer& out) {
-    if (fd_ < 0) return out.write(mem_);
-    if (::lseek(fd_, 0, SEEK_SET) < 0) return fail(std::string("spool seek: ") + std::strerror(errno));
+    if (file_.get() < 0) return out.write(mem_);
+    if (::lseek(file_.get(), 0, SEEK_SET) < 0) return fail(std::string("spool seek: ") + std::strerror(errno));
     std::string buf(kWriterBuffer, '\0');
     for (;;) {
-        auto n = read_some(fd_, buf.data(), buf.size());
+        auto n = read_some(file_.get(), buf.data(), buf.size());
         if (!n) return std::unexpected(n.error());
         if (*n == 0) return {};
         if (auto r = out.write(std::string_view(buf.data(), *n)); !r) return r;

@@ -10,6 +10,24 @@
 
 namespace qauth::io {
 
+/// Owns a file descriptor: closed when the owner goes out of scope.
+class Fd {
+public:
+    explicit Fd(int fd = -1) : fd_(fd) {}
+    ~Fd();
+    Fd(const Fd&) = delete;
+    Fd& operator=(const Fd&) = delete;
+    int get() const { return fd_; }
+    /// Closes the descriptor held, if any, and takes `fd`.
+    void reset(int fd);
+    /// Closes now; false when close(2) reports an error (data written to
+    /// the file may then be lost).
+    bool close();
+
+private:
+    int fd_;
+};
+
 /// Reads up to `size` bytes from `fd` into `buf`, retrying on EINTR.
 /// Returns the count (0 at end of input) or an error naming the errno text.
 Result<std::size_t> read_some(int fd, char* buf, std::size_t size);
@@ -37,7 +55,6 @@ private:
 class Spool {
 public:
     explicit Spool(std::size_t memory_limit = 1 << 20) : limit_(memory_limit) {}
-    ~Spool();
     Spool(const Spool&) = delete;
     Spool& operator=(const Spool&) = delete;
 
@@ -52,7 +69,7 @@ private:
     std::size_t limit_;
     std::size_t size_ = 0;
     std::string mem_;
-    int fd_ = -1;
+    Fd file_;
 };
 
 }  // namespace qauth::io

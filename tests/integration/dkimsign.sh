@@ -80,3 +80,9 @@ expect_status "unknown option: exit 111" 111 qmail-dkimsign --bogus <"$T/msg"
 expect_match "unknown option: usage message" '^usage: ' "$(cat "$T/err")"
 expect_status "output error (/dev/full): exit 111" 111 sh -c "qmail-dkimsign --control-dir '$C' <'$T/msg' >/dev/full"
 expect_status "--help exits 0" 0 qmail-dkimsign --help
+ln -s loop.example "$C/domainkeys/loop.example"
+sed 's/[Ee]xample.com/loop.example/g' "$T/msg" >"$T/in"
+expect_status "key directory that cannot be read (ELOOP): exit 111, not unsigned" 111 \
+    qmail-dkimsign --control-dir "$C" <"$T/in"
+expect_status "--key without one --selector: usage, exit 111" 111 qmail-dkimsign --key /x <"$T/msg"
+expect_match "--key without one --selector: message starts with usage:" '^usage: qmail-dkimsign: ' "$(cat "$T/err")"

@@ -8,34 +8,11 @@
 #include "mail/address.hpp"
 #include "mail/fold.hpp"
 #include "mail/reader.hpp"
+#include "testdata.hpp"
 
 using namespace qauth;
 
-namespace {
-
-struct Parsed {
-    mail::Header header;
-    std::string body;
-};
-
-// Feeds `input` through a pipe into the reader.
-Parsed read_message(const std::string& input, std::size_t max_header = mail::kMaxHeaderBytes) {
-    std::FILE* f = std::tmpfile();
-    std::fwrite(input.data(), 1, input.size(), f);
-    std::fflush(f);
-    std::rewind(f);
-    mail::Reader r(fileno(f), max_header);
-    Parsed p;
-    p.header = *r.read_header();
-    (void)r.read_body([&](std::string_view c) -> Result<void> {
-        p.body += c;
-        return {};
-    });
-    std::fclose(f);
-    return p;
-}
-
-}  // namespace
+using test::read_message;
 
 TEST_CASE("reader: LF and CRLF, folding, separator") {
     auto p = read_message("From: a@b\nSubject: x\n  y\n\nbody\n");

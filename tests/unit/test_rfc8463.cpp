@@ -17,26 +17,7 @@
 using namespace qauth;
 
 namespace {
-
-struct Message {
-    mail::Header header;
-    std::string body;
-};
-
-Message parse(const std::string& text) {
-    std::FILE* f = std::tmpfile();
-    std::fwrite(text.data(), 1, text.size(), f);
-    std::rewind(f);
-    mail::Reader r(fileno(f));
-    Message m{*r.read_header(), {}};
-    (void)r.read_body([&](std::string_view c) -> Result<void> {
-        m.body += c;
-        return {};
-    });
-    std::fclose(f);
-    return m;
-}
-
+test::Parsed parse(const std::string& text) { return test::read_message(text); }
 }  // namespace
 
 TEST_CASE("RFC 8463 A.3: signing reproduces both b= values") {

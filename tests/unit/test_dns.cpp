@@ -1,0 +1,538 @@
+// DNS subsystem: zone-file resolver, cache, option checks, and the ldns
+// resolver (a silent server here; a live one when tests/dns/ldns-resolver.sh
+// sets QAUTH_TEST_DNS_SERVER).
+#include <doctest/doctest.h>
+
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "dns/ldns_resolver.hpp"
+#include "dns/ldns_util.hpp"
+#include "dns/resolver.hpp"
+#include "dns/text.hpp"
+#include "dns/zone_resolver.hpp"
+
+using namespace qauth::dns;
+
+namespace {
+
+// Our files are relative to the top directory, where the suites run.
+std::string data(const std::string& rel) {
+    const char* top = std::getenv("TOP");
+    return (top ? std::string(top) + "/" : std::string()) + "tests/data/dns/" + rel;
+}
+
+std::string shared(const std::string& rel) {
+    const char* dir = std::getenv("SHARED");
+    return (dir ? std::string(dir) : std::string("../shared")) + "/" + rel;
+}
+
+std::unique_ptr<Resolver> zones(std::vector<std::string> files) {
+    auto r = make_zone_resolver(files);
+    REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().reason));
+    return std::move(*r);
+}
+
+using Records = std::vector<std::string>;
+
+const std::string kRfc8463Rsa =
+    "v=DKIM1; k=rsa; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/"
+    "J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+"
+    "2kryOTIKT+l/K4w3QIDAQAB";
+
+std::string big_text() {
+    std::string s;
+    for (char c = 'a'; c <= 'h'; ++c) s.append(200, c);
+    return s;
+}
+
+// The answers that tests/data/dns/basic.zone gives, from any resolver that
+// serves it (the zone resolver, or the ldns resolver asking a real server).
+void check_basic_zone(Resolver& r) {
+    auto a = r.query("one.example.com", RrType::TXT);
+    CHECK(a.status == Status::Answer);
+    CHECK(a.records == Records{"v=spf1 -all"});
+    CHECK(a.error.empty());
+
+    CHECK(r.query("multi.example.com", RrType::TXT).records == Records{"part one; part two end"});
+    CHECK(r.query("two.example.com", RrType::TXT).records == Records{"first", "second"});
+    a = r.query("empty.example.com", RrType::TXT);
+    CHECK(a.status == Status::Answer);
+    CHECK(a.records == Records{""});
+    CHECK(r.query("raw.example.com", RrType::TXT).records == Records{"q\"b\\t\ts;"});
+    CHECK(r.query("big.example.com", RrType::TXT).records == Records{big_text()});
+
+    // Any letter case, trailing dot or not, in the question and in the zone.
+    CHECK(r.query("ONE.Example.Com.", RrType::TXT).records == Records{"v=spf1 -all"});
+    CHECK(r.query("mixed.case.example.com", RrType::TXT).records == Records{"mixed"});
+
+    CHECK(r.query("host.example.com", RrType::A).records == Records{"192.0.2.1", "192.0.2.2"});
+    CHECK(r.query("host.example.com", RrType::AAAA).records == Records{"2001:db8::1"});
+    CHECK(r.query("example.com", RrType::MX).records == Records{"10 mx1.example.com", "20 mx2.example.com"});
+    CHECK(r.query("1.2.0.192.in-addr.arpa", RrType::PTR).records == Records{"host.example.com"});
+
+    CHECK(r.query("nothere.example.com", RrType::TXT).status == Status::NxDomain);
+    CHECK(r.query("one.example.com", RrType::A).status == Status::NoData);
+    CHECK(r.query("host.example.com", RrType::TXT).status == Status::NoData);
+    // RFC 8020: a name with nothing but names below it exists.
+    CHECK(r.query("ent.example.com", RrType::TXT).status == Status::NoData);
+    CHECK(r.query("deep.ent.example.com", RrType::TXT).records == Records{"below an empty non-terminal"});
+    CHECK(r.query("x.deep.ent.example.com", RrType::TXT).status == Status::NxDomain);
+
+    // CNAMEs: followed to the records of the asked type; asked for, returned.
+    CHECK(r.query("alias.example.com", RrType::TXT).records == Records{"part one; part two end"});
+    CHECK(r.query("hostalias.example.com", RrType::A).records == Records{"192.0.2.1", "192.0.2.2"});
+    CHECK(r.query("hostalias.example.com", RrType::TXT).status == Status::NoData);
+    CHECK(r.query("alias.example.com", RrType::CNAME).records == Records{"alias2.example.com"});
+    CHECK(r.query("dangling.example.com", RrType::TXT).status == Status::NxDomain);
+    a = r.query("loop1.example.com", RrType::TXT);
+    CHECK(a.status == Status::TempFail);
+    CHECK(!a.error.empty());
+
+    // A name that cannot exist is NXDOMAIN without asking anyone.
+    a = r.query("a..example.com", RrType::TXT);
+    CHECK(a.status == Status::NxDomain);
+    CHECK(a.error.find("not a valid domain name") != std::string::npos);
+    CHECK(r.query(std::string(64, 'x') + ".example.com", RrType::TXT).status == Status::NxDomain);
+}
+
+// The answers of tests/data/dns/origin.zone and cross.zone: $ORIGIN and
+// relative names, SOA and NS, and a CNAME from one file into the other.
+void check_origin_zones(Resolver& r) {
+    CHECK(r.query("example.org", RrType::TXT).records == Records{"v=spf1 ip4:192.0.2.0/24 -all"});
+    CHECK(r.query("_dmarc.example.org", RrType::TXT).records == Records{"v=DMARC1; p=reject"});
+    CHECK(r.query("example.org", RrType::NS).records == Records{"ns.example.org"});
+    CHECK(r.query("ns.example.org", RrType::A).records == Records{"192.0.2.53"});
+    CHECK(r.query("www.example.org", RrType::CNAME).records == Records{"example.org"});
+    CHECK(r.query("to-org.example.net", RrType::TXT).records == Records{"v=spf1 ip4:192.0.2.0/24 -all"});
+    CHECK(r.query("nothere.example.org", RrType::TXT).status == Status::NxDomain);
+    CHECK(r.query("ns.example.org", RrType::TXT).status == Status::NoData);
+}
+
+// Counts the questions that reach it.
+struct CountingResolver : Resolver {
+    int asked = 0;
+    Answer query(std::string_view name, RrType) override {
+        ++asked;
+        if (name.starts_with("fail")) return Answer{Status::TempFail, {}, "simulated"};
+        return Answer{Status::Answer, {"answer " + std::to_string(asked)}, {}};
+    }
+};
+
+// A UDP socket on 127.0.0.1 that never answers.
+struct SilentServer {
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    std::string spec;
+    SilentServer() {
+        sockaddr_in sa{};
+        sa.sin_family = AF_INET;
+        sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof sa;
+        REQUIRE(fd >= 0);
+        REQUIRE(bind(fd, reinterpret_cast<sockaddr*>(&sa), len) == 0);
+        REQUIRE(getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len) == 0);
+        spec = "127.0.0.1@" + std::to_string(ntohs(sa.sin_port));
+    }
+    ~SilentServer() { close(fd); }
+    SilentServer(const SilentServer&) = delete;
+    SilentServer& operator=(const SilentServer&) = delete;
+};
+
+// How ScriptedServer answers one query.
+struct Reply {
+    ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR;
+    std::vector<std::string> answer;  // RRs in zone-file syntax
+    bool truncated = false;
+    bool wrong_id = false;  // as a spoofer that guessed wrong would
+    bool garbage = false;   // not a DNS message at all
+};
+
+Reply answer(std::vector<std::string> rrs, ldns_pkt_rcode rcode = LDNS_RCODE_NOERROR) {
+    Reply r;
+    r.answer = std::move(rrs);
+    r.rcode = rcode;
+    return r;
+}
+
+// A reply with one of the flags of Reply set.
+Reply odd(bool Reply::*flag) {
+    Reply r;
+    r.*flag = true;
+    return r;
+}
+
+// A UDP server on 127.0.0.1 that answers each query as `script` says, for
+// replies no well-behaved server gives on demand.
+class ScriptedServer {
+public:
+    explicit ScriptedServer(std::function<Reply(const std::string& qname)> script)
+        : script_(std::move(script)), thread_([this] { serve(); }) {}
+    ~ScriptedServer() {
+        stop_ = true;
+        thread_.join();
+    }
+    ScriptedServer(const ScriptedServer&) = delete;
+    ScriptedServer& operator=(const ScriptedServer&) = delete;
+
+    const std::string& spec() const { return socket_.spec; }
+    int queries() const { return queries_; }
+
+private:
+    void serve() {
+        while (!stop_) {
+            pollfd p{socket_.fd, POLLIN, 0};
+            if (poll(&p, 1, 20) != 1) continue;
+            std::uint8_t buf[512];
+            sockaddr_storage from{};
+            socklen_t len = sizeof from;
+            ssize_t n = recvfrom(socket_.fd, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &len);
+            ldns_pkt* raw = nullptr;
+            if (n <= 0 || ldns_wire2pkt(&raw, buf, static_cast<std::size_t>(n)) != LDNS_STATUS_OK) continue;
+            LdnsPtr<ldns_pkt> query(raw);
+            ++queries_;
+            const ldns_rr* q = ldns_rr_list_rr(ldns_pkt_question(query.get()), 0);
+            std::string wire = build(query.get(), q, script_(dname_key(ldns_rr_owner(q))));
+            sendto(socket_.fd, wire.data(), wire.size(), 0, reinterpret_cast<sockaddr*>(&from), len);
+        }
+    }
+
+    static std::string build(const ldns_pkt* query, const ldns_rr* question, const Reply& how) {
+        if (how.garbage) return "\x01\x02garbage";
+        LdnsPtr<ldns_pkt> reply(ldns_pkt_new());
+        ldns_pkt_set_id(reply.get(), static_cast<std::uint16_t>(ldns_pkt_id(query) + (how.wrong_id ? 1 : 0)));
+        ldns_pkt_set_qr(reply.get(), true);
+        ldns_pkt_set_rd(reply.get(), true);
+        ldns_pkt_set_ra(reply.get(), true);
+        ldns_pkt_set_tc(reply.get(), how.truncated);
+        ldns_pkt_set_rcode(reply.get(), how.rcode);
+        ldns_pkt_push_rr(reply.get(), LDNS_SECTION_QUESTION, ldns_rr_clone(question));
+        for (const std::string& text : how.answer) {
+            ldns_rr* rr = nullptr;
+            CHECK(ldns_rr_new_frm_str(&rr, text.c_str(), 300, nullptr, nullptr) == LDNS_STATUS_OK);
+            ldns_pkt_push_rr(reply.get(), LDNS_SECTION_ANSWER, rr);
+        }
+        std::uint8_t* wire = nullptr;
+        std::size_t size = 0;
+        CHECK(ldns_pkt2wire(&wire, reply.get(), &size) == LDNS_STATUS_OK);
+        std::unique_ptr<std::uint8_t, decltype(&std::free)> owned(wire, &std::free);
+        return std::string(reinterpret_cast<const char*>(wire), size);
+    }
+
+    SilentServer socket_;
+    std::function<Reply(const std::string&)> script_;
+    std::atomic<bool> stop_{false};
+    std::atomic<int> queries_{0};
+    std::thread thread_;
+};
+
+std::unique_ptr<Resolver> ask_only(std::vector<std::string> servers, int retries = 0) {
+    Options opts;
+    opts.servers = std::move(servers);
+    opts.timeout_seconds = 1;
+    opts.retries = retries;
+    return make_ldns_resolver(opts);
+}
+
+double seconds_for(Resolver& r, std::string_view name, Answer& out) {
+    auto t0 = std::chrono::steady_clock::now();
+    out = r.query(name, RrType::TXT);
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+TEST_CASE("canonical_name: case, trailing dot, limits") {
+    CHECK(canonical_name("Example.COM.") == "example.com");
+    CHECK(canonical_name("example.com") == "example.com");
+    CHECK(canonical_name(".") == "");
+    CHECK(!canonical_name(""));
+    CHECK(!canonical_name(".example.com"));
+    CHECK(!canonical_name("example..com"));
+    CHECK(!canonical_name("example.com.."));
+    CHECK(canonical_name(std::string(63, 'a') + ".com"));
+    CHECK(!canonical_name(std::string(64, 'a') + ".com"));
+    std::string n = std::string(63, 'a') + "." + std::string(63, 'b') + "." + std::string(63, 'c') + "." +
+                    std::string(61, 'd');  // 253 characters: 255 octets on the wire
+    CHECK(canonical_name(n));
+    CHECK(!canonical_name(n + "d"));
+    CHECK(one_line("a\r\nb\tc\x7f") == "a??b?c?");
+}
+
+TEST_CASE("zone resolver: records of tests/data/dns/basic.zone") {
+    auto r = zones({data("basic.zone")});
+    check_basic_zone(*r);
+}
+
+TEST_CASE("zone resolver: $ORIGIN, SOA, NS, and a CNAME into another file") {
+    auto r = zones({data("basic.zone"), data("origin.zone"), data("cross.zone")});
+    check_origin_zones(*r);
+    check_basic_zone(*r);
+}
+
+TEST_CASE("zone resolver: the tempfail pragma") {
+    auto r = zones({data("basic.zone")});
+    for (RrType t : {RrType::TXT, RrType::A, RrType::MX}) {
+        auto a = r->query("Broken.Example.com.", t);
+        CHECK(a.status == Status::TempFail);
+        CHECK(a.records.empty());
+        CHECK(a.error.find("simulated failure") != std::string::npos);
+        CHECK(a.error.find("basic.zone:6") != std::string::npos);
+    }
+    auto a = r->query("tempalias.example.com", RrType::TXT);  // a CNAME to it
+    CHECK(a.status == Status::TempFail);
+    CHECK(a.error == "tempalias.example.com/TXT: simulated failure of broken.example.com/TXT (" +
+                         data("basic.zone") + ":6)");
+}
+
+TEST_CASE("zone resolver: CNAME chains are followed for at most 8 links") {
+    auto r = zones({data("chain.zone")});
+    CHECK(r->query("link1.example.net", RrType::TXT).records == Records{"end of chain"});
+    auto a = r->query("link0.example.net", RrType::TXT);
+    CHECK(a.status == Status::TempFail);
+    CHECK(a.error.find("CNAME chain") != std::string::npos);
+}
+
+TEST_CASE("zone resolver: the shared RFC 8463 zone, four strings joined") {
+    auto r = zones({data("basic.zone"), shared("testdata/dkim/rfc8463.zone")});
+    auto a = r->query("test._domainkey.football.example.com", RrType::TXT);
+    REQUIRE(a.status == Status::Answer);
+    CHECK(a.records == Records{kRfc8463Rsa});
+    CHECK(r->query("brisbane._domainkey.football.example.com.", RrType::TXT).records ==
+          Records{"v=DKIM1; k=ed25519; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo="});
+    CHECK(r->query("_domainkey.football.example.com", RrType::TXT).status == Status::NoData);
+    CHECK(r->query("nope._domainkey.football.example.com", RrType::TXT).status == Status::NxDomain);
+    CHECK(r->query("one.example.com", RrType::TXT).status == Status::Answer);  // both files loaded
+}
+
+TEST_CASE("zone resolver: errors name the file and line") {
+    auto r = make_zone_resolver({data("basic.zone"), data("bad.zone")});
+    REQUIRE(!r);
+    CHECK(r.error().reason.find("bad.zone:3: ") != std::string::npos);
+
+    r = make_zone_resolver({data("bad-pragma.zone")});
+    REQUIRE(!r);
+    CHECK(r.error().reason.find("bad-pragma.zone:2: ") != std::string::npos);
+
+    r = make_zone_resolver({data("no-such.zone")});
+    REQUIRE(!r);
+    CHECK(r.error().reason.find("no-such.zone: cannot open") != std::string::npos);
+
+    r = make_zone_resolver({});
+    REQUIRE(r);
+    CHECK((*r)->query("example.com", RrType::TXT).status == Status::NxDomain);
+}
+
+TEST_CASE("cache: each question is asked once, whatever the answer") {
+    auto counting = std::make_unique<CountingResolver>();
+    CountingResolver* inner = counting.get();
+    auto r = make_cached_resolver(std::move(counting), 3);
+
+    CHECK(r->query("a.example", RrType::TXT).records == Records{"answer 1"});
+    CHECK(r->query("A.Example.", RrType::TXT).records == Records{"answer 1"});
+    CHECK(inner->asked == 1);
+    CHECK(r->query("a.example", RrType::A).records == Records{"answer 2"});  // another type
+    CHECK(inner->asked == 2);
+
+    auto f = r->query("fail.example", RrType::TXT);
+    CHECK(f.status == Status::TempFail);
+    CHECK(r->query("FAIL.example", RrType::TXT).error == "simulated");
+    CHECK(inner->asked == 3);
+
+    // Full (3 entries): a new question evicts one old one and is then cached.
+    CHECK(r->query("b.example", RrType::TXT).records == Records{"answer 4"});
+    CHECK(r->query("b.example", RrType::TXT).records == Records{"answer 4"});
+    CHECK(inner->asked == 4);
+}
+
+TEST_CASE("make_resolver: zones win, and options are checked") {
+    Options opts;
+    opts.zones = {data("basic.zone")};
+    opts.servers = {"192.0.2.53"};  // never asked: the zones answer
+    auto r = make_resolver(opts);
+    REQUIRE(r);
+    CHECK((*r)->query("one.example.com", RrType::TXT).records == Records{"v=spf1 -all"});
+
+    opts.zones = {data("bad.zone")};
+    r = make_resolver(opts);
+    REQUIRE(!r);
+    CHECK(r.error().reason.starts_with("--dns-zone: "));
+
+    Options bad;
+    for (int t : {0, 61}) {
+        bad.timeout_seconds = t;
+        r = make_resolver(bad);
+        REQUIRE(!r);
+        CHECK(r.error().reason.starts_with("--dns-timeout: "));
+    }
+    bad = Options{};
+    bad.retries = -1;
+    CHECK(!make_resolver(bad));
+
+    for (const char* s : {"192.0.2.1", "192.0.2.1@5353", "2001:db8::1", "::1@53", "127.0.0.1@65535"}) {
+        CHECK_MESSAGE(check_server(s), s);
+        bad = Options{};
+        bad.servers = {s};
+        CHECK_MESSAGE(make_resolver(bad), s);
+    }
+    for (const char* s : {"", "example.com", "192.0.2.1@", "192.0.2.1@0", "192.0.2.1@65536", "192.0.2.1@53x",
+                          "192.0.2.1@-1", "192.0.2.256", "[::1]:53", "1.2.3.4:53"}) {
+        CHECK_MESSAGE(!check_server(s), s);
+        bad = Options{};
+        bad.servers = {"192.0.2.1", s};
+        r = make_resolver(bad);
+        REQUIRE_MESSAGE(!r, s);
+        CHECK(r.error().reason.starts_with("--dns-server: "));
+    }
+}
+
+TEST_CASE("ldns resolver: a silent server times out after timeout x tries") {
+    SilentServer silent;
+    Options opts;
+    opts.servers = {silent.spec};
+    opts.timeout_seconds = 1;
+    opts.retries = 0;
+    auto r = make_ldns_resolver(opts);
+    Answer a;
+    double t = seconds_for(*r, "example.com", a);
+    CHECK(a.status == Status::TempFail);
+    CHECK(a.error.find(silent.spec) != std::string::npos);
+    CHECK(a.error.find("no reply") != std::string::npos);
+    CHECK(t >= 0.9);
+    CHECK(t < 1.8);
+
+    opts.retries = 1;  // one more try: twice as long, and the server is tried again
+    r = make_ldns_resolver(opts);
+    t = seconds_for(*r, "example.com", a);
+    CHECK(a.status == Status::TempFail);
+    CHECK(t >= 1.9);
+    CHECK(t < 2.8);
+}
+
+TEST_CASE("ldns resolver: RCODEs, bad replies and CNAME chains cut short") {
+    SUBCASE("SERVFAIL is TempFail, after every try") {
+        ScriptedServer s([](const std::string&) { return answer({}, LDNS_RCODE_SERVFAIL); });
+        auto a = ask_only({s.spec()}, 1)->query("x.test", RrType::TXT);
+        CHECK(a.status == Status::TempFail);
+        CHECK(a.error == "x.test/TXT: " + s.spec() + ": SERVFAIL");
+        CHECK(s.queries() == 2);
+    }
+    SUBCASE("REFUSED sends us on to the next server") {
+        ScriptedServer refuses([](const std::string&) { return answer({}, LDNS_RCODE_REFUSED); });
+        ScriptedServer answers([](const std::string&) { return answer({"x.test. TXT \"ok\""}); });
+        auto r = ask_only({refuses.spec(), answers.spec()});
+        CHECK(r->query("x.test", RrType::TXT).records == Records{"ok"});
+        ScriptedServer refuses2([](const std::string&) { return answer({}, LDNS_RCODE_REFUSED); });
+        auto a = ask_only({refuses.spec(), refuses2.spec()})->query("x.test", RrType::TXT);
+        CHECK(a.status == Status::TempFail);
+        CHECK(a.error == "x.test/TXT: " + refuses2.spec() + ": REFUSED");
+    }
+    SUBCASE("a reply with another ID is not taken") {
+        ScriptedServer s([](const std::string&) {
+            Reply r = answer({"x.test. TXT \"forged\""});
+            r.wrong_id = true;
+            return r;
+        });
+        auto a = ask_only({s.spec()})->query("x.test", RrType::TXT);
+        CHECK(a.status == Status::TempFail);
+        CHECK(a.error.find("does not match the query") != std::string::npos);
+    }
+    SUBCASE("garbage is TempFail") {
+        ScriptedServer s([](const std::string&) { return odd(&Reply::garbage); });
+        CHECK(ask_only({s.spec()})->query("x.test", RrType::TXT).status == Status::TempFail);
+    }
+    SUBCASE("truncated, and no TCP to fall back to") {
+        ScriptedServer s([](const std::string&) { return odd(&Reply::truncated); });
+        auto a = ask_only({s.spec()})->query("x.test", RrType::TXT);
+        CHECK(a.status == Status::TempFail);
+    }
+    SUBCASE("records of other names and types are not the answer") {
+        ScriptedServer s([](const std::string&) {
+            return answer({"other.test. TXT \"no\"", "x.test. A 192.0.2.1", "X.Test. TXT \"b\" \"c\"",
+                           "x.test. TXT \"a\""});
+        });
+        CHECK(ask_only({s.spec()})->query("x.test", RrType::TXT).records == Records{"bc", "a"});
+    }
+    SUBCASE("a chain the reply leaves unfinished is asked for from its end") {
+        ScriptedServer s([](const std::string& name) {
+            if (name == "a.test") return answer({"a.test. CNAME b.test."});
+            return answer({"b.test. TXT \"at b\""});
+        });
+        CHECK(ask_only({s.spec()})->query("a.test", RrType::TXT).records == Records{"at b"});
+        CHECK(s.queries() == 2);
+    }
+    SUBCASE("NXDOMAIN at the end of a chain, and a chain that loops") {
+        ScriptedServer s([](const std::string& name) {
+            if (name == "a.test") return answer({"a.test. CNAME b.test."}, LDNS_RCODE_NXDOMAIN);
+            return answer({name + ". CNAME " + name + "."});
+        });
+        auto r = ask_only({s.spec()});
+        CHECK(r->query("a.test", RrType::TXT).status == Status::NxDomain);
+        auto a = r->query("self.test", RrType::TXT);
+        CHECK(a.status == Status::TempFail);
+        CHECK(a.error.find("CNAME chain") != std::string::npos);
+        CHECK(r->query("self.test", RrType::CNAME).records == Records{"self.test"});
+    }
+}
+
+TEST_CASE("ldns resolver: setup is lazy, and its errors are answers") {
+    Options opts;
+    opts.servers = {"not-an-address"};  // make_resolver would refuse it
+    auto r = make_ldns_resolver(opts);
+    auto a = r->query("example.com", RrType::TXT);
+    CHECK(a.status == Status::TempFail);
+    CHECK(a.error.find("--dns-server: bad address") != std::string::npos);
+    CHECK(r->query("a..b", RrType::TXT).status == Status::NxDomain);
+}
+
+// Run by tests/dns/ldns-resolver.sh, which serves basic, chain, origin and
+// cross.zone of tests/data/dns and the shared rfc8463.zone with a real DNS
+// server on loopback, and sets QAUTH_TEST_DNS_SERVER=IP@PORT.
+TEST_CASE("ldns resolver against a live DNS server (QAUTH_TEST_DNS_SERVER)" *
+          doctest::skip(std::getenv("QAUTH_TEST_DNS_SERVER") == nullptr)) {
+    const std::string server = std::getenv("QAUTH_TEST_DNS_SERVER");
+    Options opts;
+    opts.servers = {server};
+    opts.timeout_seconds = 2;
+    opts.retries = 1;
+
+    SUBCASE("records, statuses, CNAMEs, TCP fallback") {
+        auto r = make_ldns_resolver(opts);
+        check_basic_zone(*r);
+        check_origin_zones(*r);
+        CHECK(r->query("test._domainkey.football.example.com", RrType::TXT).records == Records{kRfc8463Rsa});
+        CHECK(r->query("link1.example.net", RrType::TXT).records == Records{"end of chain"});
+        auto a = r->query("link0.example.net", RrType::TXT);
+        CHECK(a.status == Status::TempFail);
+        CHECK(a.error.find("CNAME chain") != std::string::npos);
+    }
+    SUBCASE("through make_resolver and its cache") {
+        auto r = make_resolver(opts);
+        REQUIRE(r);
+        check_basic_zone(**r);
+    }
+    SUBCASE("a silent server first: the next one answers") {
+        SilentServer silent;
+        opts.servers = {silent.spec, server};
+        opts.timeout_seconds = 1;
+        opts.retries = 0;
+        auto r = make_ldns_resolver(opts);
+        Answer a;
+        double t = seconds_for(*r, "one.example.com", a);
+        CHECK(a.records == Records{"v=spf1 -all"});
+        CHECK(t >= 0.9);
+        CHECK(t < 1.8);
+        t = seconds_for(*r, "two.example.com", a);  // the silent one is asked again
+        CHECK(a.records == Records{"first", "second"});
+        CHECK(t >= 0.9);
+    }
+}

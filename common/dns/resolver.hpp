@@ -31,6 +31,7 @@ enum class Status {
 /// A/AAAA: the address in text form ("192.0.2.1", "2001:db8::1").
 /// MX: "PREFERENCE HOST" with HOST lower-case, no trailing dot ("10 mx.example.com").
 /// PTR, NS, CNAME: the target name, lower-case, no trailing dot.
+/// A target name that is the root (the null MX of RFC 7505) is written ".".
 struct Answer {
     Status status = Status::TempFail;
     std::vector<std::string> records;
@@ -44,6 +45,9 @@ class Resolver {
 public:
     virtual ~Resolver() = default;
     /// Looks up `name` (with or without trailing dot, any letter case) for `type`.
+    /// The name is taken byte for byte (no "\DDD" escapes); one that cannot be
+    /// a domain name (empty label, label over 63 octets, over 255 in all) is
+    /// NxDomain with `error` set, asked of no one.
     /// Never throws; every failure is an Answer with status TempFail.
     virtual Answer query(std::string_view name, RrType type) = 0;
 };

@@ -3,7 +3,9 @@
 // Simulated failures for tests: a comment line of the form
 //     ;qauth: tempfail NAME
 // anywhere in a zone file makes every lookup of NAME (any type) end in
-// Status::TempFail, as a timeout or SERVFAIL would.
+// Status::TempFail, as a timeout or SERVFAIL would; so does a CNAME chain
+// that reaches NAME. NAME is absolute (any case, trailing dot optional). Any
+// other ";qauth:" line is an error, so that a typo does not go unnoticed.
 #pragma once
 
 #include <memory>
@@ -15,8 +17,13 @@
 namespace qauth::dns {
 
 /// Loads every file in `files` with ldns. Names absent from all loaded zones
-/// are NXDOMAIN; a name present with other types only is NoData. CNAMEs inside
-/// the zones are followed (at most 8 links). Errors name the file and line.
+/// are NXDOMAIN; a name present with other types only is NoData, and so is an
+/// empty non-terminal, a name with no records but names below it (RFC 8020).
+/// CNAMEs inside the zones are followed (at most 8 links; a longer chain or a
+/// loop is TempFail, as a resolver's SERVFAIL). Relative names are relative
+/// to the root until a $ORIGIN line; no SOA is needed. Duplicate records are
+/// kept once (RFC 2181 §5). Wildcards are not expanded. Errors name the file
+/// and line.
 Result<std::unique_ptr<Resolver>> make_zone_resolver(const std::vector<std::string>& files);
 
 }  // namespace qauth::dns

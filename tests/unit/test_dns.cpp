@@ -79,6 +79,7 @@ void check_basic_zone(Resolver& r) {
     CHECK(r.query("host.example.com", RrType::A).records == Records{"192.0.2.1", "192.0.2.2"});
     CHECK(r.query("host.example.com", RrType::AAAA).records == Records{"2001:db8::1"});
     CHECK(r.query("example.com", RrType::MX).records == Records{"10 mx1.example.com", "20 mx2.example.com"});
+    CHECK(r.query("nullmx.example.com", RrType::MX).records == Records{"0 ."});  // RFC 7505
     CHECK(r.query("1.2.0.192.in-addr.arpa", RrType::PTR).records == Records{"host.example.com"});
 
     CHECK(r.query("nothere.example.com", RrType::TXT).status == Status::NxDomain);

@@ -1,0 +1,149 @@
+#include "dns/zone_resolver.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <unordered_map>
+
+#include "dns/ldns_util.hpp"
+#include "dns/text.hpp"
+
+namespace qauth::dns {
+
+namespace {
+
+struct Record {
+    std::uint16_t type;
+    std::string text;  // record_text(); empty for types we never ask for
+    bool operator==(const Record&) const = default;
+};
+
+class ZoneResolver final : public Resolver {
+public:
+    Result<void> load(const std::string& file);
+    Answer query(std::string_view name, RrType type) override;
+
+private:
+    Result<void> scan_pragmas(const std::string& file, std::string_view text);
+    void add(const ldns_rr* rr);
+
+    // Every owner name, and every name above one (an empty non-terminal,
+    // RFC 8020 §2: it exists, so it is NoData, not NXDOMAIN), with its records.
+    std::unordered_map<std::string, std::vector<Record>> names_;
+    // Names whose lookups are to fail, with "FILE:LINE" of the pragma.
+    std::unordered_map<std::string, std::string> tempfail_;
+};
+
+Result<std::string> read_file(const std::string& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return fail(file + ": cannot open: " + std::strerror(errno));
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (in.bad()) return fail(file + ": read error");
+    return text;
+}
+
+Result<void> ZoneResolver::load(const std::string& file) {
+    auto text = read_file(file);
+    if (!text) return std::unexpected(text.error());
+    if (auto ok = scan_pragmas(file, *text); !ok) return ok;
+    if (text->empty()) return {};  // fmemopen() rejects a zero-size buffer
+    std::unique_ptr<FILE, decltype(&std::fclose)> fp(fmemopen(text->data(), text->size(), "r"), &std::fclose);
+    // Relative names are relative to the root until $ORIGIN says otherwise,
+    // so that files of absolute names without $ORIGIN or SOA load as they are.
+    LdnsPtr<ldns_rdf> origin(ldns_dname_new_frm_str("."));
+    LdnsPtr<ldns_rdf> prev(ldns_dname_new_frm_str("."));  // owner of the previous RR
+    if (!fp || !origin || !prev) return fail(file + ": out of memory");
+
+    // RR by RR rather than ldns_zone_new_frm_fp_l(), which leaks the records
+    // read before a syntax error.
+    std::uint32_t ttl = 3600;
+    int line = 0;  // ldns counts the lines it reads, the bad one included
+    while (!std::feof(fp.get())) {
+        ldns_rr* raw = nullptr;
+        ldns_rdf* o = origin.release();  // ldns replaces these two on $ORIGIN
+        ldns_rdf* p = prev.release();    // and on each owner name
+        ldns_status st = ldns_rr_new_frm_fp_l(&raw, fp.get(), &ttl, &o, &p, &line);
+        origin.reset(o);
+        prev.reset(p);
+        LdnsPtr<ldns_rr> rr(raw);
+        if (st == LDNS_STATUS_OK)
+            add(rr.get());
+        else if (st != LDNS_STATUS_SYNTAX_EMPTY && st != LDNS_STATUS_SYNTAX_TTL && st != LDNS_STATUS_SYNTAX_ORIGIN)
+            return fail(file + ":" + std::to_string(line) + ": " + ldns_get_errorstr_by_id(st));
+    }
+    return {};
+}
+
+// The pragma lives in a comment, which ldns skips, so we read it ourselves:
+// ";qauth: tempfail NAME" on a line of its own.
+Result<void> ZoneResolver::scan_pragmas(const std::string& file, std::string_view text) {
+    std::istringstream lines{std::string(text)};
+    std::string line;
+    constexpr std::string_view kTag = ";qauth:";
+    for (int nr = 1; std::getline(lines, line); ++nr) {
+        std::size_t start = line.find_first_not_of(" \t");
+        if (start == std::string::npos || line.compare(start, kTag.size(), kTag) != 0) continue;
+        std::string where = file + ":" + std::to_string(nr);
+        std::istringstream words(line.substr(start + kTag.size()));
+        std::string verb, name, extra;
+        words >> verb >> name >> extra;
+        auto key = canonical_name(name);
+        if (verb != "tempfail" || !key || !extra.empty())
+            return fail(where + ": bad pragma, expected ';qauth: tempfail NAME'");
+        tempfail_.emplace(*key, where);
+    }
+    return {};
+}
+
+void ZoneResolver::add(const ldns_rr* rr) {
+    std::string owner = dname_key(ldns_rr_owner(rr));
+    Record record{static_cast<std::uint16_t>(ldns_rr_get_type(rr)), record_text(rr).value_or("")};
+    std::vector<Record>& records = names_[owner];
+    if (std::find(records.begin(), records.end(), record) == records.end()) records.push_back(std::move(record));
+    // Make every ancestor exist (the root "" included).
+    for (std::size_t dot = owner.find('.'); !owner.empty(); dot = owner.find('.')) {
+        owner = dot == std::string::npos ? "" : owner.substr(dot + 1);
+        if (!names_.try_emplace(owner).second) break;  // its ancestors exist too
+    }
+}
+
+Answer ZoneResolver::query(std::string_view name, RrType type) {
+    auto key = canonical_name(name);
+    if (!key) return invalid_name(name);
+    const auto want = static_cast<std::uint16_t>(type);
+    std::string cur = *key;
+    for (int links = 0;; ++links) {
+        if (auto t = tempfail_.find(cur); t != tempfail_.end())
+            return temp_fail(question_text(*key, type) + ": simulated failure of " + question_text(cur, type) +
+                             " (" + t->second + ")");
+        auto it = names_.find(cur);
+        if (it == names_.end()) return Answer{Status::NxDomain, {}, {}};
+        Answer found{Status::Answer, {}, {}};
+        const Record* cname = nullptr;
+        for (const Record& r : it->second) {
+            if (r.type == want) found.records.push_back(r.text);
+            if (r.type == static_cast<std::uint16_t>(RrType::CNAME)) cname = &r;
+        }
+        if (!found.records.empty()) return found;
+        if (!cname || type == RrType::CNAME) return Answer{Status::NoData, {}, {}};
+        if (links == kMaxCnameLinks)
+            return temp_fail(question_text(*key, type) + ": CNAME chain longer than " +
+                             std::to_string(kMaxCnameLinks) + " links (loop?)");
+        cur = canonical_name(cname->text).value_or("");
+    }
+}
+
+}  // namespace
+
+Result<std::unique_ptr<Resolver>> make_zone_resolver(const std::vector<std::string>& files) {
+    auto zones = std::make_unique<ZoneResolver>();
+    for (const std::string& file : files)
+        if (auto ok = zones->load(file); !ok) return std::unexpected(ok.error());
+    return zones;
+}
+
+}  // namespace qauth::dns

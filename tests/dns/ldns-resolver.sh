@@ -1,0 +1,32 @@
+# The ldns resolver against a real DNS server: serves our zones and the
+# shared RFC 8463 one with tests/dns-harness.sh, then runs the unit-test cases
+# named *ldns* with QAUTH_TEST_DNS_SERVER set, and checks that every one of
+# them ran and passed: the live one skips itself without the variable, and
+# must not pass here by skipping.
+. "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
+. "$TOP/tests/dns-harness.sh"
+
+unit=$QAUTH_BIN/unit-tests
+if [ ! -x "$unit" ]; then not_ok "ldns resolver: $unit is built"; exit 0; fi
+
+zones=$TOP/tests/data/dns
+if ! dns_start "$zones/basic.zone" "$zones/chain.zone" "$zones/origin.zone" "$zones/cross.zone" \
+        "$TESTDATA/dkim/rfc8463.zone" 2>"$T/start.err"; then
+    not_ok "ldns resolver: dns_start" "$(cat "$T/start.err")"
+    exit 0
+fi
+ok "ldns resolver: dns_start serves the zones at $DNS_SERVER"
+
+# Every *ldns* case, the ones that skip themselves included, must pass.
+listed=$("$unit" --list-test-cases --test-case='*ldns*' --no-skip=true --no-colors=true | grep -c '^ldns ')
+QAUTH_TEST_DNS_SERVER=$DNS_SERVER "$unit" --test-case='*ldns*' --no-colors=true >"$T/unit.log" 2>&1
+rc=$?
+summary=$(grep -E '^\[doctest\] test cases:' "$T/unit.log")
+passed=$(sed -nE 's/.*\| *([0-9]+) passed.*/\1/p' <<<"$summary")
+failed=$(sed -nE 's/.*\| *([0-9]+) failed.*/\1/p' <<<"$summary")
+if [ "$rc" = 0 ] && [ "${failed:-x}" = 0 ] && [ "$listed" -ge 1 ] && [ "${passed:-0}" = "$listed" ]; then
+    ok "ldns resolver: all $listed *ldns* unit cases ran and passed against nsd"
+else
+    not_ok "ldns resolver: all $listed *ldns* unit cases ran and passed against nsd" \
+        "exit $rc; ${summary:-no doctest summary}" "$(grep -B2 -A6 'ERROR' "$T/unit.log" | head -40)"
+fi

@@ -1,6 +1,7 @@
 #include "authres/authres.hpp"
 
 #include "mail/fold.hpp"
+#include "util/strings.hpp"
 
 namespace qauth::authres {
 
@@ -65,7 +66,13 @@ std::string format(std::string_view authserv_id, const std::vector<MethodResult>
         const auto& m = results[r];
         std::vector<std::string> words;
         words.push_back(m.method + "=" + std::string(result_name(m.result)));
-        if (!m.reason.empty()) words.push_back("reason=" + quoted(m.reason));
+        if (!m.reason.empty()) {
+            // One word per space of the reason: RFC 5322 allows folding inside
+            // a quoted-string, and a reason can carry a long DNS name.
+            std::string q = quoted(m.reason);
+            q.insert(0, "reason=");
+            for (auto& w : split(q, ' ')) words.push_back(std::move(w));
+        }
         for (const auto& p : m.properties) words.push_back(p.name + "=" + pvalue(p.value));
         if (r + 1 < results.size()) words.back() += ";";
         for (const auto& w : words) f.word(w);

@@ -98,3 +98,22 @@ TEST_CASE("Authentication-Results: format, parse, forged removal") {
     REQUIRE(h.fields.size() == 3);
     CHECK(h.fields[2].raw.find("other.example") != std::string::npos);
 }
+
+TEST_CASE("Authentication-Results: a long reason folds inside its quotes") {
+    std::string reason = "key lookup failed: brisbane._domainkey.football.example.com/TXT: 127.0.0.1@5353: no reply "
+                         "(timeout or network error)";
+    std::string f = authres::format("mx.example", {{"dkim", authres::AuthResult::TempError, reason, {{"header.d", "example.com"}}}}, "\n");
+    for (std::size_t start = 0, nl; (nl = f.find('\n', start)) != std::string::npos; start = nl + 1)
+        CHECK(nl - start + (start ? 7 : 0) <= 78);
+    // Unfolded, the value reads back as it was given.
+    std::string unfolded;
+    for (std::size_t i = 0; i < f.size(); ++i) {
+        if (f[i] == '\n' && i + 1 < f.size() && f[i + 1] == '\t') {
+            unfolded += ' ';
+            ++i;
+        } else if (f[i] != '\n') {
+            unfolded += f[i];
+        }
+    }
+    CHECK(unfolded == "Authentication-Results: mx.example; dkim=temperror reason=\"" + reason + "\" header.d=example.com");
+}

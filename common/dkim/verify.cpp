@@ -117,7 +117,7 @@ void Verifier::Impl::check(Pending& p) {
     // trouble shows as temperror whatever the algorithm.
     auto answer = resolver.query(key_query_name(sig.selector, sig.domain), dns::RrType::TXT);
     if (answer.status == dns::Status::TempFail)
-        return decide(p, AuthResult::TempError, "key lookup failed: " + mail::printable(answer.error, 80));
+        return decide(p, AuthResult::TempError, "key lookup failed: " + answer.error);
     if (answer.status != dns::Status::Answer)
         return decide(p, AuthResult::PermError, "RFC 6376 6.1.2: no key for signature");
 

@@ -117,6 +117,7 @@ Result<Chain> follow(const ldns_rr_list* rrs, Chain chain, RrType type) {
 struct Server {
     std::string label;
     LdnsPtr<ldns_resolver> res;
+    bool silent = false;  // it let a query time out: ask the others first
 };
 
 class LdnsResolver final : public Resolver {
@@ -126,12 +127,19 @@ public:
 
 private:
     void setup();
+    void set_budget();
     bool add_server(const ldns_rdf* ip, std::uint16_t port);
     Result<LdnsPtr<ldns_pkt>> ask(const std::string& name, RrType type, Clock::time_point deadline);
     Result<LdnsPtr<ldns_pkt>> exchange(Server& server, const ldns_rdf* qname, RrType type,
                                        Clock::time_point deadline);
 
     Options opts_;
+    // One query's time budget: timeout x tries x servers.
+    Clock::duration budget_ = Clock::duration::zero();
+    // Time this process has spent waiting on servers that did not answer.
+    // Past one budget they are not asked again: a message with ten
+    // signatures must not wait ten times for a dead resolver.
+    Clock::duration silent_ = Clock::duration::zero();
     bool set_up_ = false;
     std::string setup_error_;  // when set, every query fails with it
     std::vector<Server> servers_;
@@ -164,6 +172,10 @@ void LdnsResolver::setup() {
     if (servers_.empty()) setup_error_ = "/etc/resolv.conf: no nameserver";
 }
 
+void LdnsResolver::set_budget() {
+    budget_ = std::chrono::seconds(opts_.timeout_seconds) * (opts_.retries + 1) * static_cast<int>(servers_.size());
+}
+
 bool LdnsResolver::add_server(const ldns_rdf* ip, std::uint16_t port) {
     LdnsPtr<ldns_resolver> r(ldns_resolver_new());
     if (!r || ldns_resolver_push_nameserver(r.get(), ip) != LDNS_STATUS_OK) {
@@ -184,9 +196,16 @@ Result<LdnsPtr<ldns_pkt>> LdnsResolver::ask(const std::string& name, RrType type
     LdnsPtr<ldns_rdf> qname = dname_rdf(name);
     if (!qname) return fail("out of memory");
     std::string last = "no time left";
+    // Servers that answered before go first; silent ones are skipped once
+    // the process has waited a whole query's budget on them.
+    std::stable_partition(servers_.begin(), servers_.end(), [](const Server& s) { return !s.silent; });
     for (int attempt = 0; attempt <= opts_.retries; ++attempt) {
         for (Server& server : servers_) {
             if (Clock::now() >= deadline) return fail(last);
+            if (server.silent && silent_ >= budget_) {
+                last = server.label + ": did not answer earlier in this process";
+                continue;
+            }
             auto reply = exchange(server, qname.get(), type, deadline);
             if (!reply) {
                 last = server.label + ": " + reply.error().reason;
@@ -217,10 +236,14 @@ Result<LdnsPtr<ldns_pkt>> LdnsResolver::exchange(Server& server, const ldns_rdf*
     ldns_pkt_set_random_id(query.get());
     ldns_pkt_set_edns_udp_size(query.get(), kEdnsUdpSize);
     ldns_pkt* raw = nullptr;
+    const Clock::time_point sent = Clock::now();
     ldns_status st = ldns_resolver_send_pkt(&raw, server.res.get(), query.get());
     LdnsPtr<ldns_pkt> reply(raw);
-    if (st == LDNS_STATUS_NETWORK_ERR || (st == LDNS_STATUS_OK && !reply))
+    if (st == LDNS_STATUS_NETWORK_ERR || (st == LDNS_STATUS_OK && !reply)) {
+        silent_ += Clock::now() - sent;
+        server.silent = true;
         return fail("no reply (timeout or network error)");
+    }
     if (st != LDNS_STATUS_OK) return fail(ldns_get_errorstr_by_id(st));
     if (!matches(query.get(), reply.get())) return fail("reply does not match the query");
     if (ldns_pkt_tc(reply.get())) return fail("reply truncated");
@@ -231,12 +254,13 @@ Answer LdnsResolver::query(std::string_view name, RrType type) {
     auto key = canonical_name(name);
     if (!key) return invalid_name(name);
     const std::string what = question_text(*key, type);
-    if (!set_up_) setup();
+    if (!set_up_) {
+        setup();
+        set_budget();
+    }
     if (!setup_error_.empty()) return temp_fail(what + ": " + setup_error_);
 
-    auto budget = std::chrono::seconds(opts_.timeout_seconds) * (opts_.retries + 1) *
-                  static_cast<int>(servers_.size());
-    const Clock::time_point deadline = Clock::now() + budget;
+    const Clock::time_point deadline = Clock::now() + budget_;
     Chain chain{*key, {}, 0};
     for (;;) {
         const std::string asked = chain.end;

@@ -19,7 +19,10 @@ namespace qauth::dns {
 /// question (RFC 5452 §3), or an RCODE other than NOERROR and NXDOMAIN.
 /// One query() therefore takes at most about (retries + 1) x servers x
 /// timeout_seconds: TCP fallback and CNAME follow-up queries share that
-/// deadline. Queries carry RD and EDNS0 with a 1232-byte UDP size. A CNAME
+/// deadline. A server that let a query time out is asked after the others
+/// from then on, and not at all once the process has waited that long on
+/// silent servers: a message with many lookups is not held up once per
+/// lookup by a dead server. Queries carry RD and EDNS0 with a 1232-byte UDP size. A CNAME
 /// chain that a reply leaves unfinished is asked for again from its last name.
 /// `opts` must have passed make_resolver()'s checks (servers: check_server()).
 std::unique_ptr<Resolver> make_ldns_resolver(const Options& opts);

@@ -73,6 +73,6 @@ install: $(BINS)
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 
 clean:
-	rm -rf build build-asan
+	rm -rf build build-*
 
 -include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.d)

@@ -70,9 +70,7 @@ int main(int argc, char** argv) {
     // Verification is off only when DMARC, which needs it, is off too (DESIGN §5).
     if (*enabled == 0 && *dmarc == 0) {
         if (check) return kExitOk;
-        if (auto r = mail::write_header(out, {}, *header); !r) cli::fatal(kProg, r.error().reason);
-        if (auto r = mail::copy_body(reader, out); !r) cli::fatal(kProg, r.error().reason);
-        if (auto r = out.flush(); !r) cli::fatal(kProg, r.error().reason);
+        if (auto r = mail::pass_through(reader, *header, out); !r) cli::fatal(kProg, r.error().reason);
         return kExitOk;
     }
 
@@ -95,14 +93,17 @@ int main(int argc, char** argv) {
         auto best = dkim::best_result(results);
         if (best == authres::AuthResult::Pass) return kExitOk;
         if (best == authres::AuthResult::TempError) cli::fatal(kProg, "DKIM key lookup failed; try again later");
-        std::string why = results.empty() ? "no DKIM signature" : results.front().reason;
+        std::string why = "no DKIM signature";
+        for (const auto& r : results)
+            if (r.result == best) {
+                why = r.reason;
+                break;
+            }
         std::fprintf(stderr, "5.7.1 DKIM %s: %s\n", std::string(authres::result_name(best)).c_str(),
                      mail::printable(why).c_str());
         return kExitPermanent;
     }
     std::string ar = authres::format(authserv, dkim::to_authres(results), mail::eol(header->line_end));
-    if (auto r = mail::write_header(out, {ar}, *header); !r) cli::fatal(kProg, r.error().reason);
-    if (auto r = spool.copy_to(out); !r) cli::fatal(kProg, r.error().reason);
-    if (auto r = out.flush(); !r) cli::fatal(kProg, r.error().reason);
+    if (auto r = mail::write_message(out, {ar}, *header, spool); !r) cli::fatal(kProg, r.error().reason);
     return kExitOk;
 }

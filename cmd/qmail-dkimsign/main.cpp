@@ -8,6 +8,8 @@
 #include "cli/cli.hpp"
 #include "dkim/keystore.hpp"
 #include "dkim/sign.hpp"
+#include "dkim/signature.hpp"
+#include "mail/address.hpp"
 #include "mail/output.hpp"
 #include "mail/reader.hpp"
 #include "qmail/control.hpp"
@@ -20,6 +22,13 @@ namespace {
 
 constexpr const char* kProg = "qmail-dkimsign";
 
+struct Options {
+    std::string control_dir, domain, key_file, canon = "relaxed/relaxed", headers, identity, sender;
+    std::vector<std::string> selectors;
+    std::optional<std::uint64_t> expire, now;
+    bool body_length = false;
+};
+
 // The envelope sender: --sender, else $SENDER, else $QMAILUSER@$QMAILHOST.
 std::string envelope_sender(const std::string& option) {
     if (!option.empty()) return option;
@@ -30,10 +39,31 @@ std::string envelope_sender(const std::string& option) {
     return {};
 }
 
-std::optional<dkim::Canon> canon_word(const std::string& w) {
-    if (w == "relaxed") return dkim::Canon::Relaxed;
-    if (w == "simple") return dkim::Canon::Simple;
-    return std::nullopt;
+// The signing domain and its keys; no keys means "pass through unsigned".
+std::pair<std::string, std::vector<dkim::SigningKey>> choose_keys(const Options& o, const qmail::ControlDir& control,
+                                                                   const mail::Header& header) {
+    dkim::SigningDomain sd{o.domain, ""};
+    if (o.domain.empty()) sd = dkim::signing_domain(header, envelope_sender(o.sender));
+    if (!sd.warning.empty()) cli::warn(kProg, sd.warning);
+    if (sd.domain.empty()) return {};
+    std::vector<dkim::SigningKey> keys;
+    if (!o.key_file.empty()) {
+        auto key = crypto::load_private_key(o.key_file);
+        if (!key) cli::fatal(kProg, key.error().reason);
+        keys.push_back({o.selectors[0], std::move(*key)});
+    } else {
+        auto loaded = dkim::load_domain_keys(control, sd.domain, o.selectors);
+        if (!loaded) cli::fatal(kProg, loaded.error().reason);
+        keys = std::move(*loaded);
+    }
+    // An admin who names the domain wants it signed: no key is a configuration error.
+    if (keys.empty() && !o.domain.empty()) cli::fatal(kProg, control.path("domainkeys/" + o.domain) + ": no key");
+    if (!o.identity.empty()) {
+        auto idom = mail::address_domain(o.identity);
+        if (!idom || !dkim::domain_within(*idom, sd.domain))
+            cli::fatal(kProg, "--identity " + o.identity + " is not in the signing domain " + sd.domain);
+    }
+    return {sd.domain, std::move(keys)};
 }
 
 }  // namespace
@@ -41,30 +71,33 @@ std::optional<dkim::Canon> canon_word(const std::string& w) {
 int main(int argc, char** argv) {
     cli::ignore_sigpipe();
     CLI::App app{"Sign an outgoing message with DKIM (RFC 6376, RFC 8463).", kProg};
-    std::string control_dir, domain, key_file, canon = "relaxed/relaxed", headers, identity, sender;
-    std::vector<std::string> selectors;
-    std::optional<std::uint64_t> expire, now;
-    bool body_length = false;
-    cli::add_control_dir(app, control_dir);
-    app.add_option("--domain", domain, "sign for this d= domain instead of the From domain");
-    app.add_option("--selector", selectors, "selector(s) to sign with (default: the domain's selector file)");
-    app.add_option("--key", key_file, "private key file (with one --selector; default: from the control dir)");
-    app.add_option("--canon", canon, "header/body canonicalization (default relaxed/relaxed)");
-    app.add_option("--headers", headers, "colon-separated header names to sign (default: RFC 6376 5.4.1 set)");
-    app.add_option("--expire", expire, "add x= this many seconds after t=");
-    app.add_option("--identity", identity, "add i= (an address in the signing domain)");
-    app.add_flag("--body-length", body_length, "add l= (body length limit; weakens the signature)");
-    app.add_option("--sender", sender, "envelope sender, for the domain when From and Sender have none");
-    cli::add_now(app, now);
+    Options o;
+    cli::add_control_dir(app, o.control_dir);
+    app.add_option("--domain", o.domain, "sign for this d= domain instead of the From domain");
+    app.add_option("--selector", o.selectors, "selector(s) to sign with (default: the domain's selector file)");
+    app.add_option("--key", o.key_file, "private key file (with one --selector; default: from the control dir)");
+    app.add_option("--canon", o.canon, "header/body canonicalization (default relaxed/relaxed)");
+    app.add_option("--headers", o.headers, "colon-separated header names to sign (default: RFC 6376 5.4.1 set)");
+    app.add_option("--expire", o.expire, "add x= this many seconds after t=");
+    app.add_option("--identity", o.identity, "add i= (an address in the signing domain)");
+    app.add_flag("--body-length", o.body_length, "add l= (body length limit; weakens the signature)");
+    app.add_option("--sender", o.sender, "envelope sender, for the domain when From and Sender have none");
+    cli::add_now(app, o.now);
     cli::parse(app, argc, argv);
 
-    std::size_t slash = canon.find('/');
-    auto hc = canon_word(canon.substr(0, slash));
-    auto bc = slash == std::string::npos ? std::optional(dkim::Canon::Simple) : canon_word(canon.substr(slash + 1));
-    if (!hc || !bc) cli::usage(kProg, "--canon must be simple or relaxed, optionally /simple or /relaxed");
-    if (!key_file.empty() && selectors.size() != 1) cli::usage(kProg, "--key needs exactly one --selector");
+    auto canon = dkim::parse_canon_pair(o.canon);
+    if (!canon) cli::usage(kProg, "--canon must be simple or relaxed, optionally /simple or /relaxed");
+    if (!o.key_file.empty() && o.selectors.size() != 1) cli::usage(kProg, "--key needs exactly one --selector");
+    o.domain = lower(o.domain);
+    if (!o.domain.empty() && !dkim::plausible_name(o.domain)) cli::usage(kProg, "--domain: not a domain name");
+    std::vector<std::string> names;
+    for (auto& n : split(o.headers, ':'))
+        if (!n.empty()) names.push_back(std::move(n));
+    bool has_from = names.empty();
+    for (const auto& n : names) has_from |= mail::iequals(n, "from");
+    if (!has_from) cli::usage(kProg, "--headers must include From (RFC 6376 5.4)");
 
-    qmail::ControlDir control(qmail::control_dir_from(control_dir));
+    qmail::ControlDir control(qmail::control_dir_from(o.control_dir));
     auto enabled = control.number("dkimsign", 1);
     if (!enabled) cli::fatal(kProg, enabled.error().reason);
 
@@ -73,50 +106,18 @@ int main(int argc, char** argv) {
     auto header = reader.read_header();
     if (!header) cli::fatal(kProg, header.error().reason);
 
-    std::vector<dkim::SigningKey> keys;
-    if (*enabled) {
-        dkim::SigningDomain sd{domain, ""};
-        if (domain.empty()) sd = dkim::signing_domain(*header, envelope_sender(sender));
-        if (!sd.warning.empty()) cli::warn(kProg, sd.warning);
-        if (!sd.domain.empty()) {
-            Result<std::vector<dkim::SigningKey>> loaded = std::vector<dkim::SigningKey>{};
-            if (!key_file.empty()) {
-                auto key = crypto::load_private_key(key_file);
-                if (!key) cli::fatal(kProg, key.error().reason);
-                loaded->push_back({selectors[0], std::move(*key)});
-            } else {
-                loaded = dkim::load_domain_keys(control, sd.domain, selectors);
-            }
-            if (!loaded) cli::fatal(kProg, loaded.error().reason);
-            keys = std::move(*loaded);
-            domain = sd.domain;
-        }
-    }
-
-    if (keys.empty()) {  // nothing to sign with: pass the message through unchanged
-        if (auto r = mail::write_header(out, {}, *header); !r) cli::fatal(kProg, r.error().reason);
-        if (auto r = mail::copy_body(reader, out); !r) cli::fatal(kProg, r.error().reason);
-        if (auto r = out.flush(); !r) cli::fatal(kProg, r.error().reason);
+    auto [domain, keys] = *enabled ? choose_keys(o, control, *header)
+                                   : std::pair<std::string, std::vector<dkim::SigningKey>>{};
+    if (keys.empty()) {
+        if (auto r = mail::pass_through(reader, *header, out); !r) cli::fatal(kProg, r.error().reason);
         return kExitOk;
     }
 
-    std::vector<std::string> names;
-    for (auto& n : split(headers, ':'))
-        if (!n.empty()) names.push_back(std::move(n));
     std::vector<dkim::SignParams> params;
     for (const auto& k : keys) {
-        dkim::SignParams p;
-        p.domain = domain;
-        p.selector = k.selector;
-        p.key = &k.key;
-        p.header_canon = *hc;
-        p.body_canon = *bc;
-        p.headers = names;
-        if (!identity.empty()) p.identity = identity;
-        p.expire_after = expire;
-        p.body_length = body_length;
-        p.now = cli::now_or_clock(now);
-        params.push_back(std::move(p));
+        params.push_back({domain, k.selector, &k.key, canon->first, canon->second, names,
+                          o.identity.empty() ? std::nullopt : std::optional(o.identity), o.expire, o.body_length,
+                          cli::now_or_clock(o.now)});
     }
     dkim::Signer signer(std::move(params));
     io::Spool spool;
@@ -127,8 +128,6 @@ int main(int argc, char** argv) {
     if (!body) cli::fatal(kProg, body.error().reason);
     auto fields = signer.finish(*header, mail::eol(header->line_end));
     if (!fields) cli::fatal(kProg, fields.error().reason);
-    if (auto r = mail::write_header(out, *fields, *header); !r) cli::fatal(kProg, r.error().reason);
-    if (auto r = spool.copy_to(out); !r) cli::fatal(kProg, r.error().reason);
-    if (auto r = out.flush(); !r) cli::fatal(kProg, r.error().reason);
+    if (auto r = mail::write_message(out, *fields, *header, spool); !r) cli::fatal(kProg, r.error().reason);
     return kExitOk;
 }

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <ctime>
 
+#include "dns/ldns_resolver.hpp"
 #include "mail/fold.hpp"
 #include "qmail/exit.hpp"
 
@@ -15,9 +16,16 @@ void add_control_dir(CLI::App& app, std::string& dir) {
 }
 
 void add_dns(CLI::App& app, dns::Options& opts) {
-    app.add_option("--dns-server", opts.servers, "DNS server IP[@PORT] to ask instead of /etc/resolv.conf");
+    // Checked here, so that a bad value is a usage error (DESIGN §3).
+    CLI::Validator server([](std::string& spec) {
+        auto ok = dns::check_server(spec);
+        return ok ? std::string() : ok.error().reason;
+    }, "IP[@PORT]");
+    app.add_option("--dns-server", opts.servers, "DNS server IP[@PORT] to ask instead of /etc/resolv.conf")
+        ->check(server);
     app.add_option("--dns-zone", opts.zones, "answer DNS offline from this RFC 1035 zone file (repeatable)");
-    app.add_option("--dns-timeout", opts.timeout_seconds, "seconds to wait for one DNS answer (default 5)");
+    app.add_option("--dns-timeout", opts.timeout_seconds, "seconds to wait for one DNS answer (default 5)")
+        ->check(CLI::Range(1, 60));
 }
 
 void add_now(CLI::App& app, std::optional<std::uint64_t>& now) {

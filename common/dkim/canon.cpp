@@ -4,6 +4,19 @@ namespace qauth::dkim {
 
 std::string_view canon_name(Canon c) { return c == Canon::Simple ? "simple" : "relaxed"; }
 
+Result<std::pair<Canon, Canon>> parse_canon_pair(std::string_view text) {
+    auto one = [](std::string_view w) -> std::optional<Canon> {
+        if (w == "simple") return Canon::Simple;
+        if (w == "relaxed") return Canon::Relaxed;
+        return std::nullopt;
+    };
+    std::size_t slash = text.find('/');
+    auto h = one(text.substr(0, slash));
+    auto b = slash == std::string_view::npos ? std::optional<Canon>(Canon::Simple) : one(text.substr(slash + 1));
+    if (!h || !b) return fail("RFC 6376 3.5: unsupported canonicalization c=" + std::string(text.substr(0, 32)));
+    return std::pair{*h, *b};
+}
+
 namespace {
 
 bool is_wsp(char c) { return c == ' ' || c == '\t'; }

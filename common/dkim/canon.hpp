@@ -7,8 +7,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "crypto/hash.hpp"
+#include "util/result.hpp"
 
 namespace qauth::dkim {
 
@@ -16,6 +18,10 @@ enum class Canon { Simple, Relaxed };
 
 /// "simple" or "relaxed".
 std::string_view canon_name(Canon c);
+
+/// Parses a c= value (RFC 6376 §3.5): "header/body", or "header" alone with a
+/// simple body. The error names the value.
+Result<std::pair<Canon, Canon>> parse_canon_pair(std::string_view text);
 
 /// Appends the canonical form of one header field (`raw`: name, colon, value,
 /// folded lines) to `out`, ending with CRLF (§3.4.1 simple, §3.4.2 relaxed).

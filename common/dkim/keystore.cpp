@@ -4,24 +4,15 @@
 #include <cstring>
 #include <sys/stat.h>
 
+#include "dkim/signature.hpp"
 #include "mail/address.hpp"
 
 namespace qauth::dkim {
 
-bool safe_name(std::string_view name) {
-    if (name.empty() || name.size() > 253 || name.front() == '.' || name.find("..") != std::string_view::npos)
-        return false;
-    for (char c : name)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-              c == '.'))
-            return false;
-    return true;
-}
-
 Result<std::vector<SigningKey>> load_domain_keys(const qmail::ControlDir& control, std::string_view domain,
                                                  const std::vector<std::string>& selectors) {
     std::vector<SigningKey> keys;
-    if (!safe_name(domain)) return keys;
+    if (!plausible_name(domain)) return keys;
     const std::string dir = "domainkeys/" + std::string(domain);
     struct stat st;
     if (::stat(control.path(dir).c_str(), &st) != 0) {
@@ -42,7 +33,9 @@ Result<std::vector<SigningKey>> load_domain_keys(const qmail::ControlDir& contro
             active = {"default"};
     }
     for (const auto& sel : active) {
-        if (!safe_name(sel)) return fail(control.path(dir + "/selector") + ": bad selector name: " + sel);
+        if (!plausible_name(sel))
+            return fail((selectors.empty() ? control.path(dir + "/selector") + ": " : std::string("--selector: ")) +
+                        "bad selector name: " + sel);
         auto key = crypto::load_private_key(control.path(dir + "/" + sel));
         if (!key) return std::unexpected(key.error());
         keys.push_back(SigningKey{sel, std::move(*key)});

@@ -17,10 +17,6 @@ struct SigningKey {
     crypto::PrivateKey key;
 };
 
-/// True when `name` is a safe single path component made of letters, digits,
-/// '-', '_' and '.' (no "..", no '/'), as selectors and domains must be.
-bool safe_name(std::string_view name);
-
 /// The keys to sign `domain` with: CONTROL/domainkeys/DOMAIN/SELECTOR for each
 /// selector in `selectors`, or else in the file domainkeys/DOMAIN/selector
 /// (default: "default"). An empty list when the domain has no key directory

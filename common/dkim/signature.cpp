@@ -23,6 +23,15 @@ Result<Algorithm> parse_algorithm(std::string_view text) {
     return fail("RFC 6376 3.5: unsupported algorithm a=" + std::string(text.substr(0, 32)));
 }
 
+bool plausible_name(std::string_view n) {
+    if (n.empty() || n.size() > 253) return false;
+    for (char c : n)
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+              c == '_'))
+            return false;
+    return n.front() != '.' && n.find("..") == std::string_view::npos;
+}
+
 bool domain_within(std::string_view domain, std::string_view parent) {
     if (domain.size() < parent.size()) return false;
     if (domain.size() == parent.size()) return mail::iequals(domain, parent);
@@ -65,29 +74,6 @@ Result<std::uint64_t> parse_number(std::string_view tag, std::string_view text, 
     return v;
 }
 
-Result<std::pair<Canon, Canon>> parse_canon(std::string_view c) {
-    auto one = [](std::string_view w) -> std::optional<Canon> {
-        if (w == "simple") return Canon::Simple;
-        if (w == "relaxed") return Canon::Relaxed;
-        return std::nullopt;
-    };
-    std::size_t slash = c.find('/');
-    auto h = one(c.substr(0, slash));
-    auto b = slash == std::string_view::npos ? std::optional<Canon>(Canon::Simple) : one(c.substr(slash + 1));
-    if (!h || !b) return fail("RFC 6376 3.5: unsupported canonicalization c=" + std::string(c.substr(0, 32)));
-    return std::pair{*h, *b};
-}
-
-// RFC 6376 §3.5 d= and s=: domain-name / selector syntax, bounded.
-bool plausible_name(std::string_view n) {
-    if (n.empty() || n.size() > 253) return false;
-    for (char c : n)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-              c == '_'))
-            return false;
-    return n.front() != '.' && n.find("..") == std::string_view::npos;
-}
-
 }  // namespace
 
 Result<Signature> parse_signature(std::string_view value) {
@@ -123,7 +109,7 @@ Result<Signature> parse_signature(std::string_view value) {
     sig.body_hash = std::move(*bhdec);
 
     if (const std::string* c = list->find("c")) {
-        auto canon = parse_canon(*c);
+        auto canon = parse_canon_pair(*c);
         if (!canon) return std::unexpected(canon.error());
         sig.header_canon = canon->first;
         sig.body_canon = canon->second;

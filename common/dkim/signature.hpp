@@ -59,6 +59,11 @@ Result<void> check_expiry(const Signature& sig, std::uint64_t now);
 /// Decodes DKIM-quoted-printable (§2.11): "=XX" hex escapes, FWS removed.
 std::optional<std::string> decode_dkim_qp(std::string_view text);
 
+/// True when `name` is a plausible d= domain or s= selector (RFC 6376 §3.5):
+/// letters, digits, '-', '_' and dots, not starting with a dot, no "..",
+/// at most 253 bytes. Such a name is also safe as a single path component.
+bool plausible_name(std::string_view name);
+
 /// True when `domain` equals `parent` or is a subdomain of it, ignoring case.
 bool domain_within(std::string_view domain, std::string_view parent);
 

@@ -16,8 +16,13 @@ namespace qauth::mail {
 /// field of `header` byte for byte, then its separator line.
 Result<void> write_header(io::Writer& out, const std::vector<std::string>& prepend, const Header& header);
 
-/// Copies the rest of the message from `reader` to `out` unchanged: the
-/// pass-through path, which needs no spool.
-Result<void> copy_body(Reader& reader, io::Writer& out);
+/// Writes `header` unchanged and copies the rest of the message from
+/// `reader` to `out`, then flushes: the pass-through path, which needs no
+/// spool. Fails on any read or write error.
+Result<void> pass_through(Reader& reader, const Header& header, io::Writer& out);
+
+/// Writes `prepend`, `header` and the spooled body, then flushes.
+Result<void> write_message(io::Writer& out, const std::vector<std::string>& prepend, const Header& header,
+                           io::Spool& body);
 
 }  // namespace qauth::mail

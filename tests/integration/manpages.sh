@@ -1,0 +1,15 @@
+# Every program has a man page, and every man page formats without a warning.
+. "$(dirname "$0")/../lib.sh"
+for d in "$TOP"/cmd/*/; do
+    p=$(basename "$d")
+    set -- "$TOP"/man/"$p".[1-8]
+    if [ -f "$1" ]; then ok "$p has a man page"; else not_ok "$p has a man page"; continue; fi
+    w=$(MANWIDTH=80 man --warnings -l "$1" 2>&1 >/dev/null)
+    expect_eq "man --warnings is silent for $(basename "$1")" "" "$w"
+    expect_match "$(basename "$1") documents the exit statuses" '^\.SH "?EXIT STATUS' "$(cat "$1")"
+    for opt in $("$QAUTH_BIN/$p" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+        [ "$opt" = --help ] && continue
+        grep -q -- "${opt//-/\\\\-}\|$opt" "$1"
+        expect_eq "$(basename "$1") documents $opt" 0 $?
+    done
+done

@@ -20,12 +20,13 @@ LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PROGRAMS := $(notdir $(wildcard cmd/*))
 LIB_SRC  := $(shell find common -name '*.cpp' | sort)
 LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
+FUZZERS  := $(patsubst tests/fuzz/%.cpp,$(BUILD)/bin/%,$(wildcard tests/fuzz/*.cpp))
 UNIT_SRC := $(wildcard tests/unit/*.cpp)
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all deps check check-asan unit bench demo install clean
+.PHONY: all deps check check-asan unit bench demo fuzz fuzzers install clean
 all: $(BINS) $(BUILD)/bin/unit-tests
 
 $(BUILD)/obj/%.o: %.cpp
@@ -43,6 +44,12 @@ $(BUILD)/bin/%: $(BUILD)/obj/cmd/%/main.o $(BUILD)/libqauth.a
 $(BUILD)/bin/unit-tests: $(UNIT_OBJ) $(BUILD)/libqauth.a
 	@mkdir -p $(@D)
 	$(CXX) $(QLDFLAGS) $(LDFLAGS) $(UNIT_OBJ) $(BUILD)/libqauth.a $(LDLIBS) -o $@
+
+$(BUILD)/bin/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/libqauth.a
+	@mkdir -p $(@D)
+	$(CXX) $(QLDFLAGS) $(LDFLAGS) $< $(BUILD)/libqauth.a $(LDLIBS) -o $@
+
+fuzzers: $(FUZZERS)
 
 deps:
 	scripts/install-deps
@@ -66,6 +73,11 @@ bench: deps
 demo:
 	scripts/demo
 
+# AFL++ (afl-g++) with ASan; FUZZ_SECONDS per harness.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	scripts/fuzz $(FUZZ_SECONDS)
+
 install: $(BINS)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
@@ -75,4 +87,4 @@ install: $(BINS)
 clean:
 	rm -rf build build-*
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.d)
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZERS:$(BUILD)/bin/%=$(BUILD)/obj/tests/fuzz/%.d) $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.d)

@@ -61,7 +61,7 @@ check: deps
 check-asan: deps
 	$(MAKE) all BUILD=build-asan SAN="-fsanitize=address,undefined -fno-omit-frame-pointer" CXXFLAGS="-O1 -g"
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  scripts/run-tests --bin build-asan/bin --suites unit,vectors,badinput
+	  scripts/run-tests --bin build-asan/bin --suites unit,vectors,badinput,integration
 
 unit: $(BUILD)/bin/unit-tests
 	$(BUILD)/bin/unit-tests

@@ -38,19 +38,16 @@ std::string remove_b_value(std::string_view raw) {
 
 void signed_header_data(const mail::Header& header, const std::vector<std::string>& names, Canon canon,
                         std::string_view sig_field, std::string& out) {
-    // Per name, how many instances from the bottom are already used.
-    std::unordered_map<std::string, std::size_t> used;
+    // Field indices by lower-case name, top to bottom: one pass over the
+    // header, so that a hostile h= with many names stays linear.
+    std::unordered_map<std::string, std::vector<std::size_t>> by_name;
+    for (std::size_t i = 0; i < header.fields.size(); ++i)
+        if (header.fields[i].valid()) by_name[lower(header.fields[i].name())].push_back(i);
     for (const auto& name : names) {
-        std::string key = lower(name);
-        std::size_t& skip = used[key];
-        std::size_t seen = 0;
-        for (std::size_t i = header.fields.size(); i-- > 0;) {
-            if (!header.fields[i].is(name)) continue;
-            if (seen++ < skip) continue;
-            canon_header(canon, header.fields[i].raw, out);
-            break;
-        }
-        ++skip;
+        auto it = by_name.find(lower(name));
+        if (it == by_name.end() || it->second.empty()) continue;
+        canon_header(canon, header.fields[it->second.back()].raw, out);
+        it->second.pop_back();  // the next instance of this name is the one above
     }
     std::size_t before = out.size();
     canon_header(canon, sig_field, out);

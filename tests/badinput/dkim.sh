@@ -68,3 +68,12 @@ done
 expect_status "closed stdin: exit 111" 111 sh -c "dkimverify --control-dir '$C' --dns-zone '$Z' <&-"
 expect_status "missing zone file: exit 111" 111 sh -c "dkimverify --control-dir '$C' --dns-zone /nonexistent </dev/null"
 expect_status "verifier output error: exit 111" 111 sh -c "dkimverify --control-dir '$C' --dns-zone '$Z' <'$T/good' >/dev/full"
+
+# A hostile h= (100,000 names) over 50,000 fields must not be quadratic: a
+# timeout would leave the mail waiting in the queue for ever.
+{ printf 'DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; bh=AAAA; b=AAAA; h=from'
+  for i in $(seq 100000); do printf ':x%d' $((i % 50000)); done; printf '\n'
+  for i in $(seq 50000); do printf 'X%d: v\n' "$i"; done; printf 'From: a@example.com\n\nx\n'; } >"$T/in"
+timeout 60 dkimverify --control-dir "$C" --authserv-id t --dns-zone "$Z" <"$T/in" >"$T/v"
+expect_eq "100,000 h= names over 50,000 fields: finishes, exit 0" 0 $?
+expect_eq "100,000 h= names: the signature fails" fail "$(dkim_results "$T/v")"

@@ -57,3 +57,15 @@ done
 expect_status "unreadable zone file: exit 111" 111 verify --dns-zone /nonexistent/zone <"$T/signed"
 expect_match "unreadable zone file: names it" '/nonexistent/zone' "$(cat "$T/err")"
 expect_status "--help exits 0" 0 dkimverify --help
+
+# Several TXT records at the key name (RFC 6376 6.1.2): the first that is a
+# valid key record counts; none valid gives the first one's error.
+p=$(openssl pkey -in "$C/domainkeys/example.com/sel" -pubout -outform DER | base64 -w0)
+{ printf 'sel._domainkey.example.com. IN TXT "v=spf1 -all"\n'
+  printf 'sel._domainkey.example.com. IN TXT ( "v=DKIM1; k=rsa; p=%s" "%s" )\n' "${p:0:200}" "${p:200}"; } >"$T/multi.zone"
+dkimverify --control-dir "$C" --dns-zone "$T/multi.zone" <"$T/signed" >"$T/out"
+expect_eq "two TXT records, the second a key: pass" pass "$(dkim_results "$T/out")"
+{ printf 'sel._domainkey.example.com. IN TXT "v=spf1 -all"\n'
+  printf 'sel._domainkey.example.com. IN TXT "v=DKIM1; k=rsa; p=AAAA"\n'; } >"$T/multi.zone"
+dkimverify --control-dir "$C" --dns-zone "$T/multi.zone" <"$T/signed" >"$T/out"
+expect_match "two TXT records, neither a usable key: permerror" 'dkim=permerror' "$(first_ar "$T/out")"

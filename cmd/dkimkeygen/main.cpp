@@ -19,7 +19,7 @@ constexpr const char* kProg = "dkimkeygen";
 }  // namespace
 
 int main(int argc, char** argv) {
-    cli::ignore_sigpipe();
+    cli::start(kProg);
     CLI::App app{"Make a DKIM signing key in the qmail control directory and print its DNS records "
                  "(RFC 6376, RFC 8463).",
                  kProg};

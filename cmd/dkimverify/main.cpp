@@ -34,7 +34,7 @@ std::string authserv_id(const std::string& option, const qmail::ControlDir& cont
 }  // namespace
 
 int main(int argc, char** argv) {
-    cli::ignore_sigpipe();
+    cli::start(kProg);
     CLI::App app{"Verify the DKIM signatures of a message and prepend Authentication-Results (RFC 6376, RFC 8601).",
                  kProg};
     std::string control_dir, id;

@@ -69,7 +69,7 @@ std::pair<std::string, std::vector<dkim::SigningKey>> choose_keys(const Options&
 }  // namespace
 
 int main(int argc, char** argv) {
-    cli::ignore_sigpipe();
+    cli::start(kProg);
     CLI::App app{"Sign an outgoing message with DKIM (RFC 6376, RFC 8463).", kProg};
     Options o;
     cli::add_control_dir(app, o.control_dir);

@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <exception>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include "dns/ldns_resolver.hpp"
 #include "mail/fold.hpp"
@@ -64,6 +67,34 @@ void warn(std::string_view program, std::string_view reason) {
                  mail::printable(reason, 400).c_str());
 }
 
-void ignore_sigpipe() { std::signal(SIGPIPE, SIG_IGN); }
+namespace {
+
+const char* g_program = "qauth";
+
+[[noreturn]] void on_terminate() {
+    std::string why = "unknown exception";
+    try {
+        if (auto e = std::current_exception()) std::rethrow_exception(e);
+    } catch (const std::exception& e) {
+        why = e.what();
+    } catch (...) {
+    }
+    std::fprintf(stderr, "%s: fatal: internal error: %s\n", g_program, mail::printable(why).c_str());
+    std::_Exit(kExitTemporary);
+}
+
+}  // namespace
+
+void start(const char* program) {
+    g_program = program;
+    std::set_terminate(on_terminate);
+    if (::fcntl(2, F_GETFD) < 0) {
+        int fd = ::open("/dev/null", O_WRONLY);
+        if (fd != 2) std::_Exit(kExitTemporary);
+    }
+    if (::fcntl(0, F_GETFD) < 0) fatal(program, "standard input is closed");
+    if (::fcntl(1, F_GETFD) < 0) fatal(program, "standard output is closed");
+    std::signal(SIGPIPE, SIG_IGN);
+}
 
 }  // namespace qauth::cli

@@ -36,8 +36,14 @@ std::uint64_t now_or_clock(const std::optional<std::uint64_t>& fixed);
 /// Prints "PROGRAM: warning: reason" on stderr.
 void warn(std::string_view program, std::string_view reason);
 
-/// Ignores SIGPIPE so that a closed output shows up as a write error (and a
-/// temporary failure) instead of killing the process silently.
-void ignore_sigpipe();
+/// Sets up a filter process before anything else runs:
+/// - fd 0 and fd 1 must be open, or it exits 111: otherwise the body spool
+///   could get fd 1 and the message would be written into it and lost;
+/// - a closed fd 2 is opened on /dev/null for the same reason;
+/// - SIGPIPE is ignored, so a closed output is a write error (exit 111);
+/// - an uncaught exception (bad_alloc under a memory limit, say) ends the
+///   process with "PROGRAM: fatal: internal error: ..." and exit 111, never
+///   with an abort.
+void start(const char* program);
 
 }  // namespace qauth::cli

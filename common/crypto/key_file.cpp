@@ -30,7 +30,8 @@ std::string octal_mode(mode_t mode) {
 }  // namespace
 
 Result<PrivateKey> load_private_key(const std::string& path) {
-    io::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+    // O_NONBLOCK: a FIFO in place of the key must not hang the signer.
+    io::Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
     if (fd.get() < 0) return fail(path + ": cannot open key: " + std::strerror(errno));
     struct stat st;
     // fstat on the open file: the mode checked is the mode of what is read.

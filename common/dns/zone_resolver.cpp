@@ -11,10 +11,14 @@
 
 #include "dns/ldns_util.hpp"
 #include "dns/text.hpp"
+#include "util/io.hpp"
 
 namespace qauth::dns {
 
 namespace {
+
+// Test and demo zones are small; a bound keeps a wrong path from eating memory.
+constexpr std::size_t kMaxZoneFile = 64u << 20;
 
 struct Record {
     std::uint16_t type;
@@ -38,16 +42,8 @@ private:
     std::unordered_map<std::string, std::string> tempfail_;
 };
 
-Result<std::string> read_file(const std::string& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) return fail(file + ": cannot open: " + std::strerror(errno));
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) return fail(file + ": read error");
-    return text;
-}
-
 Result<void> ZoneResolver::load(const std::string& file) {
-    auto text = read_file(file);
+    auto text = io::read_file(file, kMaxZoneFile);
     if (!text) return std::unexpected(text.error());
     if (auto ok = scan_pragmas(file, *text); !ok) return ok;
     if (text->empty()) return {};  // fmemopen() rejects a zero-size buffer

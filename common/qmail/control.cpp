@@ -3,10 +3,17 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
-#include <fstream>
 #include <sys/stat.h>
 
+#include "util/io.hpp"
+#include "util/strings.hpp"
+
 namespace qauth::qmail {
+
+namespace {
+// Control files hold a line or a list; anything larger is a mistake.
+constexpr std::size_t kMaxControlFile = 1u << 20;
+}  // namespace
 
 std::string control_dir_from(std::string_view option) {
     if (!option.empty()) return std::string(option);
@@ -22,22 +29,21 @@ std::string ControlDir::path(std::string_view name) const {
 }
 
 Result<std::optional<std::vector<std::string>>> ControlDir::lines(std::string_view name) const {
-    const std::string file = path(name);
-    std::ifstream in(file, std::ios::binary);
-    if (!in) {
-        if (errno == ENOENT || errno == ENOTDIR) return std::optional<std::vector<std::string>>{};
-        return fail(file + ": cannot read: " + std::strerror(errno));
+    bool missing = false;
+    auto text = io::read_file(path(name), kMaxControlFile, &missing);
+    if (!text) {
+        if (missing) return std::optional<std::vector<std::string>>{};
+        return std::unexpected(text.error());
     }
+    if (text->find('\0') != std::string::npos) return fail(path(name) + ": contains a NUL byte");
     std::vector<std::string> out;
-    std::string line;
-    while (std::getline(in, line)) {
+    for (auto& line : split(*text, '\n')) {
         if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
         while (!line.empty() && std::strchr(" \t\r", line.back())) line.pop_back();
         std::size_t start = line.find_first_not_of(" \t");
         if (start == std::string::npos) continue;
         out.push_back(line.substr(start));
     }
-    if (in.bad()) return fail(file + ": read error");
     return std::optional<std::vector<std::string>>{std::move(out)};
 }
 

@@ -3,7 +3,10 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <cstdint>
 #include <fcntl.h>
+#include <poll.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace qauth::io {
@@ -27,7 +30,31 @@ Result<std::size_t> read_some(int fd, char* buf, std::size_t size) {
     for (;;) {
         ssize_t n = ::read(fd, buf, size);
         if (n >= 0) return static_cast<std::size_t>(n);
+        if (errno == EAGAIN || errno == EWOULDBLOCK) {  // a non-blocking input: wait for data
+            pollfd p{fd, POLLIN, 0};
+            if (::poll(&p, 1, -1) >= 0 || errno == EINTR) continue;
+        }
         if (errno != EINTR) return fail(std::string("read error: ") + std::strerror(errno));
+    }
+}
+
+Result<std::string> read_file(const std::string& path, std::size_t max, bool* missing) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (missing) *missing = fd.get() < 0 && (errno == ENOENT || errno == ENOTDIR);
+    if (fd.get() < 0) return fail(path + ": cannot open: " + std::strerror(errno));
+    struct stat st;
+    if (::fstat(fd.get(), &st) != 0) return fail(path + ": cannot stat: " + std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) return fail(path + ": not a regular file");
+    if (static_cast<std::uint64_t>(st.st_size) > max)
+        return fail(path + ": larger than " + std::to_string(max) + " bytes");
+    std::string text;
+    char buf[16384];
+    for (;;) {
+        auto n = read_some(fd.get(), buf, sizeof buf);
+        if (!n) return fail(path + ": " + n.error().reason);
+        if (*n == 0) return text;
+        if (text.size() + *n > max) return fail(path + ": larger than " + std::to_string(max) + " bytes");
+        text.append(buf, *n);
     }
 }
 

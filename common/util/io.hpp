@@ -28,6 +28,12 @@ private:
     int fd_;
 };
 
+/// Reads the whole regular file `path`, at most `max` bytes. Errors name the
+/// file: missing (errno ENOENT in `missing` when given), not a regular file
+/// (a FIFO or device is refused without blocking), larger than `max`, or a
+/// read error.
+Result<std::string> read_file(const std::string& path, std::size_t max, bool* missing = nullptr);
+
 /// Reads up to `size` bytes from `fd` into `buf`, retrying on EINTR.
 /// Returns the count (0 at end of input) or an error naming the errno text.
 Result<std::size_t> read_some(int fd, char* buf, std::size_t size);

@@ -77,3 +77,20 @@ expect_status "verifier output error: exit 111" 111 sh -c "dkimverify --control-
 timeout 60 dkimverify --control-dir "$C" --authserv-id t --dns-zone "$Z" <"$T/in" >"$T/v"
 expect_eq "100,000 h= names over 50,000 fields: finishes, exit 0" 0 $?
 expect_eq "100,000 h= names: the signature fails" fail "$(dkim_results "$T/v")"
+
+# Closed or odd descriptors and files: exit 111, never a lost message.
+{ printf 'From: a@example.com\n\n'; head -c 2000000 /dev/zero | tr '\0' 'z'; } >"$T/big"
+expect_status "closed stdout, body over the spool's memory limit: signer exits 111" 111 \
+    sh -c "qmail-dkimsign --control-dir '$C' <'$T/big' >&-"
+expect_status "closed stdout, body over the spool's memory limit: verifier exits 111" 111 \
+    sh -c "dkimverify --control-dir '$C' --dns-zone '$Z' <'$T/big' >&-"
+expect_status "closed stderr: still signs, exit 0" 0 sh -c "qmail-dkimsign --control-dir '$C' <'$T/big' 2>&- >/dev/null"
+expect_status "zone file that is a directory: exit 111" 111 dkimverify --dns-zone "$T" <"$T/good"
+expect_match "zone file that is a directory: says so" 'not a regular file' "$(cat "$T/err")"
+mkfifo "$T/fifo"
+ln -s "$T/fifo" "$C/dkimsign"
+expect_status "control file that is a FIFO: exit 111, no hang" 111 timeout 10 qmail-dkimsign --control-dir "$C" <"$T/good"
+rm "$C/dkimsign"
+printf '1\0junk\n' >"$C/dkimsign"
+expect_status "control file with a NUL byte: exit 111" 111 qmail-dkimsign --control-dir "$C" <"$T/good"
+rm "$C/dkimsign"

@@ -1,5 +1,7 @@
 #include "authres/authres.hpp"
 
+#include <algorithm>
+
 #include "mail/fold.hpp"
 #include "util/strings.hpp"
 
@@ -127,14 +129,11 @@ std::size_t own_block(const mail::Header& header, std::string_view authserv_id) 
 }
 
 std::size_t remove_forged(mail::Header& header, std::string_view authserv_id) {
-    std::size_t keep = own_block(header, authserv_id), removed = 0;
     auto& f = header.fields;
-    for (std::size_t i = f.size(); i-- > keep;) {
-        if (is_ours(f[i], authserv_id)) {
-            f.erase(f.begin() + static_cast<std::ptrdiff_t>(i));
-            ++removed;
-        }
-    }
+    auto first = f.begin() + static_cast<std::ptrdiff_t>(own_block(header, authserv_id));
+    auto kept = std::remove_if(first, f.end(), [&](const mail::HeaderField& x) { return is_ours(x, authserv_id); });
+    std::size_t removed = static_cast<std::size_t>(f.end() - kept);
+    f.erase(kept, f.end());
     return removed;
 }
 

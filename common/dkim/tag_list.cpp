@@ -4,6 +4,8 @@ namespace qauth::dkim {
 
 namespace {
 
+constexpr std::size_t kMaxTags = 64;
+
 bool is_fws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
@@ -52,6 +54,8 @@ Result<TagList> parse_tag_list(std::string_view text) {
             if (!is_alpha(c) && !is_digit(c) && c != '_') return fail("RFC 6376 3.2: bad tag name");
         if (!valid_value(value)) return fail("RFC 6376 3.2: bad character in value of tag " + std::string(name));
         if (list.find(name)) return fail("RFC 6376 3.2: duplicate tag " + std::string(name));
+        // Real lists have a dozen tags; the bound keeps the duplicate check cheap.
+        if (list.tags.size() >= kMaxTags) return fail("RFC 6376 3.2: more than " + std::to_string(kMaxTags) + " tags");
         list.tags.push_back(Tag{std::string(name), std::string(value)});
     }
     return list;

@@ -13,6 +13,7 @@ Result<Header> Reader::read_header() {
     std::string buf;
     std::size_t line_start = 0;  // start of the first line not yet checked
     std::size_t scan = 0;        // where the search for the next LF resumes
+    std::size_t lines = 0;
     bool eof = false, le_known = false;
     std::size_t header_end = std::string::npos, body_start = 0;
 
@@ -25,6 +26,10 @@ Result<Header> Reader::read_header() {
                 le_known = true;
             }
             std::size_t len = nl + 1 - line_start;
+            if (++lines > kMaxHeaderLines) {
+                header_end = body_start = line_start;
+                break;
+            }
             if (len == 1 || (len == 2 && buf[line_start] == '\r')) {
                 header_end = line_start;
                 body_start = nl + 1;

@@ -14,8 +14,12 @@ namespace qauth::mail {
 
 /// Upper bound on the header block we hold in memory. A header that runs
 /// past it is cut at the last line end before the limit and the rest is
-/// treated as body: the message still passes through byte for byte.
+/// treated as body: the message still passes through byte for byte (a
+/// signature over such a header will not verify elsewhere).
 inline constexpr std::size_t kMaxHeaderBytes = 16u << 20;
+/// Upper bound on header lines, for the same reason: each field costs memory
+/// beyond its bytes, so a header of a million short lines is cut here.
+inline constexpr std::size_t kMaxHeaderLines = 100000;
 
 /// Receives body bytes in arrival order; an error stops the reading.
 using BodySink = std::function<Result<void>(std::string_view)>;

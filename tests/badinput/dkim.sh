@@ -69,14 +69,19 @@ expect_status "closed stdin: exit 111" 111 sh -c "dkimverify --control-dir '$C' 
 expect_status "missing zone file: exit 111" 111 sh -c "dkimverify --control-dir '$C' --dns-zone /nonexistent </dev/null"
 expect_status "verifier output error: exit 111" 111 sh -c "dkimverify --control-dir '$C' --dns-zone '$Z' <'$T/good' >/dev/full"
 
-# A hostile h= (100,000 names) over 50,000 fields must not be quadratic: a
-# timeout would leave the mail waiting in the queue for ever.
-{ printf 'DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; bh=AAAA; b=AAAA; h=from'
-  for i in $(seq 100000); do printf ':x%d' $((i % 50000)); done; printf '\n'
+# Hostile h= lists: ten signatures naming 1,000 fields each over 50,000
+# fields must not take quadratic time (a timeout would leave the mail in the
+# queue for ever), and more than 1,000 names is refused outright.
+names=$(for i in $(seq 999); do printf ':x%d' $((i * 50)); done)
+{ for s in $(seq 10); do
+      printf 'DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; bh=AAAA; b=AAAA; h=from%s\n' "$names"
+  done
+  printf 'DKIM-Signature: v=1; a=rsa-sha256; d=example.com; s=sel; bh=AAAA; b=BBBB; h=from%s:x\n' "$names:x1"
   for i in $(seq 50000); do printf 'X%d: v\n' "$i"; done; printf 'From: a@example.com\n\nx\n'; } >"$T/in"
-timeout 60 dkimverify --control-dir "$C" --authserv-id t --dns-zone "$Z" <"$T/in" >"$T/v"
-expect_eq "100,000 h= names over 50,000 fields: finishes, exit 0" 0 $?
-expect_eq "100,000 h= names: the signature fails" fail "$(dkim_results "$T/v")"
+timeout 60 dkimverify --control-dir "$C" --authserv-id t --dns-zone "$Z" --max-signatures 11 <"$T/in" >"$T/v"
+expect_eq "10 x 1,000 h= names over 50,000 fields: finishes, exit 0" 0 $?
+expect_eq "1,000 h= names: fail; 1,001: permerror" "fail fail fail fail fail fail fail fail fail fail permerror" \
+    "$(dkim_results "$T/v")"
 
 # Closed or odd descriptors and files: exit 111, never a lost message.
 { printf 'From: a@example.com\n\n'; head -c 2000000 /dev/zero | tr '\0' 'z'; } >"$T/big"

@@ -109,3 +109,10 @@ TEST_CASE("DKIM quoted-printable") {
     CHECK_FALSE(dkim::decode_dkim_qp("a=4"));
     CHECK_FALSE(dkim::decode_dkim_qp("a=ZZ"));
 }
+
+TEST_CASE("tag list: at most 64 tags") {
+    std::string list;
+    for (int i = 0; i < 64; ++i) list += "t" + std::to_string(i) + "=x;";
+    CHECK(dkim::parse_tag_list(list));
+    CHECK_FALSE(dkim::parse_tag_list(list + "t64=x"));
+}

@@ -117,3 +117,24 @@ TEST_CASE("Authentication-Results: a long reason folds inside its quotes") {
     }
     CHECK(unfolded == "Authentication-Results: mx.example; dkim=temperror reason=\"" + reason + "\" header.d=example.com");
 }
+
+TEST_CASE("reader: a header of more lines than the limit is cut, nothing lost") {
+    std::string msg;
+    for (std::size_t i = 0; i < mail::kMaxHeaderLines + 10; ++i) msg += "a\n";
+    msg += "\nbody\n";
+    auto p = read_message(msg);
+    CHECK(p.header.fields.size() == mail::kMaxHeaderLines);
+    CHECK(p.header.separator.empty());
+    std::string rest;
+    for (int i = 0; i < 10; ++i) rest += "a\n";
+    CHECK(p.body == rest + "\nbody\n");
+}
+
+TEST_CASE("Authentication-Results: removing many forged fields") {
+    mail::Header h;
+    std::string block = "Received: x\n";
+    for (int i = 0; i < 20000; ++i) block += "Authentication-Results: mx; dkim=pass\nX: y\n";
+    mail::parse_fields(block, h.fields);
+    CHECK(authres::remove_forged(h, "mx") == 20000);
+    CHECK(h.fields.size() == 20001);
+}

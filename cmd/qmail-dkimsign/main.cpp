@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
     app.add_option("--key", o.key_file, "private key file (with one --selector; default: from the control dir)");
     app.add_option("--canon", o.canon, "header/body canonicalization (default relaxed/relaxed)");
     app.add_option("--headers", o.headers, "colon-separated header names to sign (default: RFC 6376 5.4.1 set)");
-    app.add_option("--expire", o.expire, "add x= this many seconds after t=");
+    app.add_option("--expire", o.expire, "add x= this many seconds after t=")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{99999999999}));
     app.add_option("--identity", o.identity, "add i= (an address in the signing domain)");
     app.add_flag("--body-length", o.body_length, "add l= (body length limit; weakens the signature)");
     app.add_option("--sender", o.sender, "envelope sender, for the domain when From and Sender have none");
@@ -94,8 +95,16 @@ int main(int argc, char** argv) {
     for (auto& n : split(o.headers, ':'))
         if (!n.empty()) names.push_back(std::move(n));
     bool has_from = names.empty();
-    for (const auto& n : names) has_from |= mail::iequals(n, "from");
+    for (const auto& n : names) {
+        has_from |= mail::iequals(n, "from");
+        for (char c : n)  // RFC 5322 3.6.8 field names; ';' would end the h= tag
+            if (c < 33 || c > 126 || c == ';') cli::usage(kProg, "--headers: not a header field name: " + n);
+    }
     if (!has_from) cli::usage(kProg, "--headers must include From (RFC 6376 5.4)");
+    for (const auto& s : o.selectors)
+        if (!dkim::plausible_name(s)) cli::usage(kProg, "--selector: bad selector name: " + s);
+    for (char c : o.identity)  // a printable address; i= encodes ';' and '=' itself
+        if (c < 33 || c > 126) cli::usage(kProg, "--identity: not an address");
 
     qmail::ControlDir control(qmail::control_dir_from(o.control_dir));
     auto enabled = control.number("dkimsign", 1);

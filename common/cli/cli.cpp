@@ -32,7 +32,9 @@ void add_dns(CLI::App& app, dns::Options& opts) {
 }
 
 void add_now(CLI::App& app, std::optional<std::uint64_t>& now) {
-    app.add_option("--now", now, "use this time (Unix seconds) instead of the clock");
+    // At most 12 digits, as t= and x= may have (RFC 6376 3.5).
+    app.add_option("--now", now, "use this time (Unix seconds) instead of the clock")
+        ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{999999999999}));
 }
 
 void parse(CLI::App& app, int argc, char** argv) {

@@ -84,7 +84,7 @@ Result<std::vector<std::string>> Signer::finish(const mail::Header& header, std:
         f.word("a=" + algorithm_name(alg) + ";");
         f.word("c=" + std::string(canon_name(p.header_canon)) + "/" + std::string(canon_name(p.body_canon)) + ";");
         f.word("d=" + p.domain + ";");
-        if (p.identity) f.word("i=" + *p.identity + ";");
+        if (p.identity) f.word("i=" + encode_dkim_qp(*p.identity) + ";");
         f.word("s=" + p.selector + ";");
         f.word("t=" + std::to_string(p.now) + ";");
         if (p.expire_after) f.word("x=" + std::to_string(p.now + *p.expire_after) + ";");

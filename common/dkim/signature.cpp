@@ -63,6 +63,22 @@ std::optional<std::string> decode_dkim_qp(std::string_view text) {
     return out;
 }
 
+std::string encode_dkim_qp(std::string_view text) {
+    static constexpr char hex[] = "0123456789ABCDEF";
+    std::string out;
+    for (char ch : text) {
+        auto c = static_cast<unsigned char>(ch);
+        if (c >= 0x21 && c <= 0x7e && c != ';' && c != '=') {
+            out += ch;
+        } else {
+            out += '=';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+
 namespace {
 
 // Real signatures name a few dozen fields; a bound keeps a hostile h= cheap.

@@ -59,6 +59,10 @@ Result<void> check_expiry(const Signature& sig, std::uint64_t now);
 /// Decodes DKIM-quoted-printable (§2.11): "=XX" hex escapes, FWS removed.
 std::optional<std::string> decode_dkim_qp(std::string_view text);
 
+/// Encodes `text` as DKIM-quoted-printable (§2.11): every byte outside
+/// %x21-3A / %x3C / %x3E-7E (that is ';', '=', space, controls, 8-bit) as =XX.
+std::string encode_dkim_qp(std::string_view text);
+
 /// True when `name` is a plausible d= domain or s= selector (RFC 6376 §3.5):
 /// letters, digits, '-', '_' and dots, not starting with a dot, no "..",
 /// at most 253 bytes. Such a name is also safe as a single path component.

@@ -96,3 +96,11 @@ expect_match "--domain is lower-cased" 'd=example.com;' "$(cat "$T/out")"
 expect_status "--identity outside d=: exit 111" 111 qmail-dkimsign --control-dir "$C" --identity a@example.org <"$T/msg"
 qmail-dkimsign --control-dir "$C" --selector rsa --identity news@lists.example.com <"$T/msg" >"$T/out"
 expect_eq "--identity in a subdomain of d=: signs and verifies" pass "$(verify <"$T/out" >"$T/v"; dkim_results "$T/v")"
+for bad in "--identity x@example.com$(printf '\nBcc: e@x.org')" "--selector a;b" "--headers from:x;y" \
+           "--expire 0" "--expire -5" "--expire 99999999999999999999" "--now -1"; do
+    expect_status "bad option value (${bad%%$'\n'*}): usage, exit 111" 111 qmail-dkimsign --control-dir "$C" "${bad%% *}" "${bad#* }" <"$T/msg"
+    expect_match "bad option value (${bad%%$'\n'*}): usage message" '^usage: qmail-dkimsign: ' "$(head -1 "$T/err")"
+done
+qmail-dkimsign --control-dir "$C" --selector rsa --identity 'a;b=c@example.com' <"$T/msg" >"$T/out"
+expect_match "--identity with ; and = is DKIM-quoted-printable in i=" 'i=a=3Bb=3Dc@example.com;' "$(tr -d '\n\t ' <"$T/out")"
+expect_eq "--identity with ; and =: verifies" pass "$(verify <"$T/out" >"$T/v"; dkim_results "$T/v")"

@@ -1,6 +1,7 @@
 #include "dkim/signature.hpp"
 
 #include <charconv>
+#include <limits>
 
 #include "crypto/base64.hpp"
 #include "dkim/tag_list.hpp"
@@ -84,12 +85,15 @@ namespace {
 // Real signatures name a few dozen fields; a bound keeps a hostile h= cheap.
 constexpr std::size_t kMaxSignedFields = 1000;
 
-Result<std::uint64_t> parse_number(std::string_view tag, std::string_view text, std::size_t max_digits) {
-    if (text.empty() || text.size() > max_digits) return fail("RFC 6376 3.5: bad " + std::string(tag) + "= value");
+// t=, x= and l= values. RFC 6376 3.5 allows treating a value longer than 12
+// digits as infinite; so does a value past 2^64.
+Result<std::uint64_t> parse_number(std::string_view tag, std::string_view text) {
+    if (text.empty() || text.size() > 76) return fail("RFC 6376 3.5: bad " + std::string(tag) + "= value");
+    for (char c : text)
+        if (c < '0' || c > '9') return fail("RFC 6376 3.5: bad " + std::string(tag) + "= value");
     std::uint64_t v = 0;
     auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-    if (ec != std::errc() || p != text.data() + text.size())
-        return fail("RFC 6376 3.5: bad " + std::string(tag) + "= value");
+    if (text.size() > 12 || ec != std::errc()) return std::numeric_limits<std::uint64_t>::max();
     return v;
 }
 
@@ -170,7 +174,7 @@ Result<Signature> parse_signature(std::string_view value) {
     }
 
     if (const std::string* l = list->find("l")) {
-        auto n = parse_number("l", *l, 76);
+        auto n = parse_number("l", *l);
         if (!n) return std::unexpected(n.error());
         sig.length = *n;
     }
@@ -181,12 +185,12 @@ Result<Signature> parse_signature(std::string_view value) {
         if (!dns) return fail("RFC 6376 3.5: q= does not offer dns/txt");
     }
     if (const std::string* t = list->find("t")) {
-        auto n = parse_number("t", *t, 12);
+        auto n = parse_number("t", *t);
         if (!n) return std::unexpected(n.error());
         sig.timestamp = *n;
     }
     if (const std::string* x = list->find("x")) {
-        auto n = parse_number("x", *x, 12);
+        auto n = parse_number("x", *x);
         if (!n) return std::unexpected(n.error());
         sig.expiration = *n;
         if (sig.timestamp && *n < *sig.timestamp) return fail("RFC 6376 3.5: x= is before t=");

@@ -1,6 +1,8 @@
 // Tag lists, signatures, key records and header selection (RFC 6376 §3).
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "dkim/header_hash.hpp"
 #include "dkim/key_record.hpp"
 #include "dkim/signature.hpp"
@@ -115,4 +117,19 @@ TEST_CASE("tag list: at most 64 tags") {
     for (int i = 0; i < 64; ++i) list += "t" + std::to_string(i) + "=x;";
     CHECK(dkim::parse_tag_list(list));
     CHECK_FALSE(dkim::parse_tag_list(list + "t64=x"));
+}
+
+TEST_CASE("numbers longer than 12 digits are infinite (3.5); 8-bit bytes in ignored key tags") {
+    std::string base = "v=1; a=rsa-sha256; d=example.com; s=s; bh=AAAA; b=AAAA; h=from";
+    auto s = dkim::parse_signature(base + "; t=1; x=99999999999999999999");
+    REQUIRE(s);
+    CHECK(dkim::check_expiry(*s, 999999999999));
+    auto l = dkim::parse_signature(base + "; l=123456789012345678901234567890");
+    REQUIRE(l);
+    CHECK(*l->length == std::numeric_limits<std::uint64_t>::max());
+    CHECK_FALSE(dkim::parse_signature(base + "; x=12a"));
+    CHECK(dkim::parse_key_record("v=DKIM1; n=\xe9t\xe9; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=DKIM1; n=a\x01; p=AAAA"));
+    CHECK(dkim::encode_dkim_qp("a;b=c@x") == "a=3Bb=3Dc@x");
+    CHECK(*dkim::decode_dkim_qp(dkim::encode_dkim_qp("a;b=c @x\xff")) == "a;b=c @x\xff");
 }

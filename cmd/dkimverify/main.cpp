@@ -20,15 +20,25 @@ namespace {
 
 constexpr const char* kProg = "dkimverify";
 
-// The authserv-id: --authserv-id, else control/me, else the host name.
+// The authserv-id: --authserv-id, else control/me, else the host name. It
+// goes into every A-R field as a bare token (RFC 8601 2.2), so anything else
+// is a configuration error.
 std::string authserv_id(const std::string& option, const qmail::ControlDir& control) {
-    if (!option.empty()) return option;
-    auto me = control.value("me", "");
-    if (!me) cli::fatal(kProg, me.error().reason);
-    if (!me->empty()) return *me;
-    char host[256] = {};
-    ::gethostname(host, sizeof host - 1);
-    return host[0] ? host : "localhost";
+    std::string id = option, from = "--authserv-id";
+    if (id.empty()) {
+        auto me = control.value("me", "");
+        if (!me) cli::fatal(kProg, me.error().reason);
+        id = *me;
+        from = control.path("me");
+    }
+    if (id.empty()) {
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        id = host[0] ? host : "localhost";
+        from = "host name";
+    }
+    if (!authres::valid_authserv_id(id)) cli::fatal(kProg, from + ": not a valid authserv-id: " + id);
+    return id;
 }
 
 }  // namespace

@@ -32,7 +32,7 @@ struct Options {
 // The envelope sender: --sender, else $SENDER, else $QMAILUSER@$QMAILHOST.
 std::string envelope_sender(const std::string& option) {
     if (!option.empty()) return option;
-    if (const char* s = std::getenv("SENDER")) return s;
+    if (const char* s = std::getenv("SENDER"); s && *s) return s;
     const char* u = std::getenv("QMAILUSER");
     const char* h = std::getenv("QMAILHOST");
     if (u && h) return std::string(u) + "@" + h;

@@ -82,6 +82,13 @@ std::string format(std::string_view authserv_id, const std::vector<MethodResult>
     return f.finish();
 }
 
+bool valid_authserv_id(std::string_view id) {
+    if (id.empty() || id.size() > 255) return false;
+    for (char c : id)
+        if (!is_token_char(c)) return false;
+    return true;
+}
+
 std::optional<std::string> authserv_id_of(const mail::HeaderField& field) {
     std::string_view v = field.value();
     std::size_t i = 0;
@@ -117,7 +124,9 @@ std::optional<std::string> authserv_id_of(const mail::HeaderField& field) {
 bool is_ours(const mail::HeaderField& field, std::string_view authserv_id) {
     if (!field.is("Authentication-Results")) return false;
     auto id = authserv_id_of(field);
-    return id && mail::iequals(*id, authserv_id);
+    if (!id) return false;
+    auto bare = [](std::string_view v) { return v.ends_with('.') ? v.substr(0, v.size() - 1) : v; };
+    return mail::iequals(bare(*id), bare(authserv_id));
 }
 
 std::size_t own_block(const mail::Header& header, std::string_view authserv_id) {

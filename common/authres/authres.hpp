@@ -37,12 +37,17 @@ struct MethodResult {
 /// (a value that is not a token or an address) requires it.
 std::string format(std::string_view authserv_id, const std::vector<MethodResult>& results, std::string_view eol);
 
+/// True when `id` can stand as an authserv-id token (RFC 8601 §2.2, RFC 2045
+/// token): 1 to 255 printable ASCII characters, none of SP and tspecials
+/// other than '.', '-' and '_' which are token characters anyway.
+bool valid_authserv_id(std::string_view id);
+
 /// The authserv-id of an Authentication-Results field (RFC 8601 §2.2), or
 /// nullopt when the field does not parse.
 std::optional<std::string> authserv_id_of(const mail::HeaderField& field);
 
 /// True when `field` is an Authentication-Results field with `authserv_id`
-/// (compared ignoring case).
+/// (compared ignoring case and a trailing dot).
 bool is_ours(const mail::HeaderField& field, std::string_view authserv_id);
 
 /// Number of fields at the top of `header` written by our own filters in this

@@ -1,5 +1,6 @@
 #include "dkim/keystore.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <sys/stat.h>
@@ -32,8 +33,12 @@ Result<std::vector<SigningKey>> load_domain_keys(const qmail::ControlDir& contro
         else
             active = {"default"};
     }
-    for (const auto& sel : active) {
-        if (!plausible_name(sel))
+    for (std::size_t i = 0; i < active.size(); ++i) {
+        const std::string& sel = active[i];
+        if (std::find(active.begin(), active.begin() + static_cast<std::ptrdiff_t>(i), sel) !=
+            active.begin() + static_cast<std::ptrdiff_t>(i))
+            continue;  // a selector listed twice signs once
+        if (!plausible_name(sel) || sel == "selector")  // "selector" is the list itself
             return fail((selectors.empty() ? control.path(dir + "/selector") + ": " : std::string("--selector: ")) +
                         "bad selector name: " + sel);
         auto key = crypto::load_private_key(control.path(dir + "/" + sel));

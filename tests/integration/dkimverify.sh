@@ -69,3 +69,14 @@ expect_eq "two TXT records, the second a key: pass" pass "$(dkim_results "$T/out
   printf 'sel._domainkey.example.com. IN TXT "v=DKIM1; k=rsa; p=AAAA"\n'; } >"$T/multi.zone"
 dkimverify --control-dir "$C" --dns-zone "$T/multi.zone" <"$T/signed" >"$T/out"
 expect_match "two TXT records, neither a usable key: permerror" 'dkim=permerror' "$(first_ar "$T/out")"
+
+# The authserv-id must be a token; a forged field with a trailing dot is ours too.
+expect_status "authserv-id with a space: exit 111" 111 verify --authserv-id 'mx example;net' <"$T/signed"
+expect_match "authserv-id with a space: names the option" '^dkimverify: fatal: --authserv-id: not a valid authserv-id' "$(cat "$T/err")"
+printf '\377\376\n' >"$C/me"
+expect_status "control/me with binary junk: exit 111" 111 verify <"$T/signed"
+expect_match "control/me with binary junk: names the file" 'control/me: not a valid authserv-id' "$(cat "$T/err")"
+echo mx.example.net >"$C/me"
+{ printf 'Received: x\nAuthentication-Results: mx.example.net.; dkim=pass header.d=bank.example\n'; cat "$T/signed"; } >"$T/forged"
+verify <"$T/forged" >"$T/out"
+expect_eq "forged A-R with a trailing dot on our id is removed" 0 "$(grep -c 'bank.example' "$T/out")"

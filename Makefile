@@ -27,6 +27,9 @@ BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
 MANPAGES := $(wildcard man/*.[1-8])
 
 .PHONY: all deps check check-asan unit bench demo fuzz fuzzers install clean
+# Keep the objects of the programs: make would delete them as intermediate
+# files and relink every program on the next run.
+.SECONDARY:
 all: $(BINS) $(BUILD)/bin/unit-tests
 
 $(BUILD)/obj/%.o: %.cpp

@@ -52,9 +52,11 @@ int main(int argc, char** argv) {
         cli::warn(kProg, "RSA keys under 2048 bits are weak; RFC 8301 3.2 says signers SHOULD use at least 2048");
     req.control_dir = qmail::control_dir_from(control_dir);
 
-    auto done = dkim::run_keygen(req);
+    auto done = dkim::run_keygen(req, [](const std::string& records) -> Result<void> {
+        if (std::fputs(records.c_str(), stdout) < 0 || std::fflush(stdout) != 0)
+            return fail("cannot write the records to standard output");
+        return {};
+    });
     if (!done) cli::fatal(kProg, done.error().reason);
-    if (std::fputs(done->records.c_str(), stdout) < 0 || std::fflush(stdout) != 0)
-        cli::fatal(kProg, "cannot write the records to standard output");
     return kExitOk;
 }

@@ -110,23 +110,23 @@ bool exists(const std::string& path) {
     return ::lstat(path.c_str(), &st) == 0;
 }
 
-Result<crypto::PrivateKey> make_key(const KeygenRequest& req, const std::string& domain_dir,
-                                    const std::string& key_file, std::string_view selector) {
+Result<crypto::PrivateKey> make_key(const KeygenRequest& req, const std::string& key_file) {
     struct stat st;
     if (::stat(req.control_dir.c_str(), &st) != 0) return fail(req.control_dir + ": control directory: " + errno_text());
     if (!S_ISDIR(st.st_mode)) return fail(req.control_dir + ": control directory: not a directory");
     // Checked before the (possibly long) key generation; the final link
     // refuses an existing key again in case one appeared meanwhile.
     if (!req.replace && exists(key_file)) return fail(key_file + ": exists already; not replaced without --force");
+    return crypto::generate_private_key(req.type, req.bits);
+}
 
-    auto key = crypto::generate_private_key(req.type, req.bits);
-    if (!key) return std::unexpected(key.error());
+Result<void> install_key(const KeygenRequest& req, const crypto::PrivateKey& key, const std::string& domain_dir,
+                         const std::string& key_file, std::string_view selector) {
     for (const std::string& dir : {parent_dir(domain_dir), domain_dir})
-        if (auto ok = make_dir(dir); !ok) return std::unexpected(ok.error());
-    if (auto ok = install_key_file(key_file, crypto::SecretString(key->to_pem()).view(), req.replace); !ok)
-        return std::unexpected(ok.error());
+        if (auto ok = make_dir(dir); !ok) return ok;
+    if (auto ok = install_key_file(key_file, crypto::SecretString(key.to_pem()).view(), req.replace); !ok) return ok;
     if (auto ok = activate_selector(domain_dir, selector); !ok) return std::unexpected(ok.error());
-    return key;
+    return {};
 }
 
 }  // namespace
@@ -204,7 +204,7 @@ Result<bool> activate_selector(const std::string& domain_dir, std::string_view s
     return true;
 }
 
-Result<KeygenOutcome> run_keygen(const KeygenRequest& req) {
+Result<KeygenOutcome> run_keygen(const KeygenRequest& req, const Publish& publish) {
     auto domain = keygen_domain(req.domain);
     if (!domain) return std::unexpected(domain.error());
     auto selector = keygen_selector(req.selector);
@@ -221,8 +221,7 @@ Result<KeygenOutcome> run_keygen(const KeygenRequest& req) {
 
     const std::string domain_dir = qmail::ControlDir(req.control_dir).path("domainkeys/" + *domain);
     KeygenOutcome out{domain_dir + "/" + *selector, {}};
-    auto key = req.print_only ? crypto::load_private_key(out.key_file)
-                              : make_key(req, domain_dir, out.key_file, *selector);
+    auto key = req.print_only ? crypto::load_private_key(out.key_file) : make_key(req, out.key_file);
     if (!key) return std::unexpected(key.error());
 
     std::string kind(crypto::key_type_name(key->type()));
@@ -231,6 +230,12 @@ Result<KeygenOutcome> run_keygen(const KeygenRequest& req) {
                   mail::printable(out.key_file, 1000) + "\n";
     const std::string text = key_record_text(*key);
     for (const auto& d : domains) out.records += zone_records(*selector, d, text);
+    // The records go out before the key is installed and activated: when they
+    // cannot be written, nothing has changed and the command can be rerun.
+    if (auto ok = publish(out.records); !ok) return fail(ok.error().reason + "; no key was installed");
+    if (!req.print_only)
+        if (auto ok = install_key(req, *key, domain_dir, out.key_file, *selector); !ok)
+            return fail(ok.error().reason + " (ignore the records printed above)");
     return out;
 }
 

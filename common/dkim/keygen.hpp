@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,9 +73,13 @@ struct KeygenOutcome {
     std::string records;   ///< zone-file text: a ';' comment naming the key file, then the records
 };
 
-/// Makes the key (unless print_only), installs it, activates its selector
-/// and formats the records for the domain and each alias. Errors name the
-/// file or the bad argument.
-Result<KeygenOutcome> run_keygen(const KeygenRequest& request);
+/// Writes the records somewhere (standard output, for the program).
+using Publish = std::function<Result<void>(const std::string& records)>;
+
+/// Makes the key (unless print_only), formats the records for the domain and
+/// each alias and hands them to `publish`; only when that succeeds is the key
+/// installed and its selector activated, so a failed publish changes nothing.
+/// Errors name the file or the bad argument.
+Result<KeygenOutcome> run_keygen(const KeygenRequest& request, const Publish& publish);
 
 }  // namespace qauth::dkim

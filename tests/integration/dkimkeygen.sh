@@ -192,3 +192,11 @@ expect_eq "no stray directories from refused names" "example.com implicit.exampl
 expect_status "a missing control directory fails (111)" 111 dkimkeygen --control-dir "$T/nonexistent" a.example
 expect_match "... naming it" "$T/nonexistent" "$(cat "$T/err")"
 expect_eq "... and creates nothing" no "$([ -e "$T/nonexistent" ] && echo yes || echo no)"
+
+# Records that cannot be written: exit 111, and no key is left behind.
+mkdir -p "$T/full"
+dkimkeygen --control-dir "$T/full" --selector s1 example.com >/dev/full 2>"$T/err"
+expect_eq "records to /dev/full: exit 111" 111 $?
+expect_eq "records to /dev/full: no key and no selector file left" "" "$(find "$T/full" -type f)"
+dkimkeygen --control-dir "$T/full" --selector s1 example.com >/dev/null
+expect_eq "records to /dev/full: a rerun then works" 0 $?

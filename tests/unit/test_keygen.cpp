@@ -185,6 +185,10 @@ TEST_CASE("keygen: the active selector file") {
     }
 }
 
+namespace {
+const qauth::dkim::Publish kDiscard = [](const std::string&) -> qauth::Result<void> { return {}; };
+}  // namespace
+
 TEST_CASE("keygen: run_keygen makes, installs and prints; --print reads back") {
     TempDir control;
     dkim::KeygenRequest req;
@@ -193,7 +197,7 @@ TEST_CASE("keygen: run_keygen makes, installs and prints; --print reads back") {
     req.selector = "ed";
     req.aliases = {"example.net", "EXAMPLE.com"};
     req.control_dir = control.path;
-    auto made = must(dkim::run_keygen(req));
+    auto made = must(dkim::run_keygen(req, kDiscard));
     const std::string key_file = control.path + "/domainkeys/example.com/ed";
     CHECK(made.key_file == key_file);
     CHECK(mode_of(key_file) == 0600);
@@ -205,16 +209,16 @@ TEST_CASE("keygen: run_keygen makes, installs and prints; --print reads back") {
                               dkim::zone_records("ed", "example.com", text) +
                               dkim::zone_records("ed", "example.net", text));
 
-    auto refused = dkim::run_keygen(req);
+    auto refused = dkim::run_keygen(req, kDiscard);
     REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().reason.find(key_file) == 0);
 
     req.print_only = true;
-    CHECK(must(dkim::run_keygen(req)).records == made.records);
+    CHECK(must(dkim::run_keygen(req, kDiscard)).records == made.records);
 
     req.print_only = false;
     req.replace = true;
-    auto replaced = must(dkim::run_keygen(req));
+    auto replaced = must(dkim::run_keygen(req, kDiscard));
     CHECK(replaced.records != made.records);
     CHECK(slurp(control.path + "/domainkeys/example.com/selector") == "ed\n");
 }
@@ -225,24 +229,38 @@ TEST_CASE("keygen: run_keygen refusals name what is wrong") {
     req.type = crypto::KeyType::Ed25519;
     req.control_dir = control.path + "/missing";
     req.domain = "example.com";
-    auto r = dkim::run_keygen(req);
+    auto r = dkim::run_keygen(req, kDiscard);
     REQUIRE_FALSE(r.has_value());
     CHECK(r.error().reason.find(req.control_dir + ": control directory") == 0);
 
     req.control_dir = control.path;
     req.domain = "../etc";
-    CHECK(dkim::run_keygen(req).error().reason.find("bad domain") == 0);
+    CHECK(dkim::run_keygen(req, kDiscard).error().reason.find("bad domain") == 0);
     req.domain = "example.com";
     req.aliases = {"bad/alias"};
-    CHECK(dkim::run_keygen(req).error().reason.find("bad domain") == 0);
+    CHECK(dkim::run_keygen(req, kDiscard).error().reason.find("bad domain") == 0);
     req.aliases = {};
     req.selector = std::string(63, 's') + "." + std::string(63, 's') + "." + std::string(63, 's');
     req.domain = std::string(60, 'd') + ".example";  // 191 + 12 + 68 > 253
-    CHECK(dkim::run_keygen(req).error().reason.find("name too long") == 0);
+    CHECK(dkim::run_keygen(req, kDiscard).error().reason.find("name too long") == 0);
     req.domain = "example.com";
     req.selector = "default";
     req.type = crypto::KeyType::Rsa;
     req.bits = 512;
-    CHECK(dkim::run_keygen(req).error().reason.find("512 bits refused") != std::string::npos);
+    CHECK(dkim::run_keygen(req, kDiscard).error().reason.find("512 bits refused") != std::string::npos);
     CHECK(listing(control.path).empty());  // nothing made for refused requests
+}
+
+TEST_CASE("keygen: records that cannot be written leave nothing behind") {
+    TempDir dir;
+    dkim::KeygenRequest req;
+    req.control_dir = dir.path;
+    req.domain = "example.com";
+    req.type = crypto::KeyType::Ed25519;
+    auto r = dkim::run_keygen(req, [](const std::string&) -> Result<void> { return fail("disk full"); });
+    REQUIRE_FALSE(r);
+    CHECK(r.error().reason == "disk full; no key was installed");
+    struct stat st;
+    CHECK(::stat((dir.path + "/domainkeys/example.com/default").c_str(), &st) != 0);
+    CHECK(::stat((dir.path + "/domainkeys/example.com/selector").c_str(), &st) != 0);
 }

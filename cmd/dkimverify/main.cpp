@@ -65,10 +65,16 @@ int main(int argc, char** argv) {
     cli::parse(app, argc, argv);
 
     qmail::ControlDir control(qmail::control_dir_from(control_dir));
+    // Verification is off only when DMARC, which needs it, is off too (DESIGN §5);
+    // control/dmarc is read only in that rare case.
     auto enabled = control.number("dkimverify", 1);
     if (!enabled) cli::fatal(kProg, enabled.error().reason);
-    auto dmarc = control.number("dmarc", 1);
-    if (!dmarc) cli::fatal(kProg, dmarc.error().reason);
+    bool verify = *enabled != 0;
+    if (!verify) {
+        auto dmarc = control.number("dmarc", 1);
+        if (!dmarc) cli::fatal(kProg, dmarc.error().reason);
+        verify = *dmarc != 0;
+    }
     const std::string authserv = authserv_id(id, control);
     vopt.now = cli::now_or_clock(now);
 
@@ -77,8 +83,7 @@ int main(int argc, char** argv) {
     auto header = reader.read_header();
     if (!header) cli::fatal(kProg, header.error().reason);
 
-    // Verification is off only when DMARC, which needs it, is off too (DESIGN §5).
-    if (*enabled == 0 && *dmarc == 0) {
+    if (!verify) {
         if (check) return kExitOk;
         if (auto r = mail::pass_through(reader, *header, out); !r) cli::fatal(kProg, r.error().reason);
         return kExitOk;

@@ -7,7 +7,7 @@
 #include "cli/cli.hpp"
 #include "dkim/keygen.hpp"
 #include "qmail/control.hpp"
-#include "qmail/exit.hpp"
+#include "qmail/status.hpp"
 
 using namespace qauth;
 
@@ -58,5 +58,5 @@ int main(int argc, char** argv) {
         return {};
     });
     if (!done) cli::fatal(kProg, done.error().reason);
-    return kExitOk;
+    return qmail::exit_code(qmail::FilterStatus::Ok);
 }

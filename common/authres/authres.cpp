@@ -7,20 +7,6 @@
 
 namespace qauth::authres {
 
-std::string_view result_name(AuthResult r) {
-    switch (r) {
-        case AuthResult::None: return "none";
-        case AuthResult::Pass: return "pass";
-        case AuthResult::Fail: return "fail";
-        case AuthResult::SoftFail: return "softfail";
-        case AuthResult::Neutral: return "neutral";
-        case AuthResult::Policy: return "policy";
-        case AuthResult::TempError: return "temperror";
-        case AuthResult::PermError: return "permerror";
-    }
-    return "none";
-}
-
 namespace {
 
 // RFC 2045 token characters: printable ASCII except SP and tspecials.
@@ -67,7 +53,7 @@ std::string format(std::string_view authserv_id, const std::vector<MethodResult>
     for (std::size_t r = 0; r < results.size(); ++r) {
         const auto& m = results[r];
         std::vector<std::string> words;
-        words.push_back(m.method + "=" + std::string(result_name(m.result)));
+        words.push_back(m.method + "=" + m.result);
         if (!m.reason.empty()) {
             // One word per space of the reason: RFC 5322 allows folding inside
             // a quoted-string, and a reason can carry a long DNS name.

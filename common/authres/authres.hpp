@@ -11,22 +11,18 @@
 
 namespace qauth::authres {
 
-/// Result words of RFC 8601 §2.7 (dkim §2.7.1, spf §2.7.2, dmarc RFC 7489 §11.2).
-enum class AuthResult { None, Pass, Fail, SoftFail, Neutral, Policy, TempError, PermError };
-
-/// The lower-case result word ("pass", "temperror", ...).
-std::string_view result_name(AuthResult r);
-
 /// One ptype.property=value item, e.g. {"header.d", "example.com"}.
 struct Property {
     std::string name;
     std::string value;
 };
 
-/// One resinfo: method=result, an optional reason, and properties.
+/// One resinfo: method=result, an optional reason, and properties. Each
+/// protocol has its own result words (dkim/result.hpp, RFC 8601 §2.7); the
+/// entries are made from its outputs (authres/dkim.hpp).
 struct MethodResult {
     std::string method;  ///< "dkim", "spf", "dmarc"
-    AuthResult result = AuthResult::None;
+    std::string result;  ///< the result word: "pass", "temperror", ...
     std::string reason;  ///< reason="..." when non-empty (RFC 8601 §2.2)
     std::vector<Property> properties;
 };

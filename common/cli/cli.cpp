@@ -5,12 +5,11 @@
 #include <cstdlib>
 #include <ctime>
 #include <exception>
-#include <fcntl.h>
-#include <unistd.h>
 
 #include "dns/ldns_resolver.hpp"
 #include "mail/fold.hpp"
-#include "qmail/exit.hpp"
+#include "util/diag.hpp"
+#include "util/io.hpp"
 
 namespace qauth::cli {
 
@@ -31,6 +30,11 @@ void add_dns(CLI::App& app, dns::Options& opts) {
         ->check(CLI::Range(1, 60));
 }
 
+CLI::Option* add_optional(CLI::App& app, const std::string& name, std::optional<std::string>& value,
+                          const std::string& description) {
+    return app.add_option_function<std::string>(name, [&value](const std::string& v) { value = v; }, description);
+}
+
 void add_now(CLI::App& app, std::optional<std::uint64_t>& now) {
     // At most 12 digits, as t= and x= may have (RFC 6376 3.5).
     app.add_option("--now", now, "use this time (Unix seconds) instead of the clock")
@@ -42,32 +46,44 @@ void parse(CLI::App& app, int argc, char** argv) {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
         std::fputs(app.help().c_str(), stdout);
-        std::exit(kExitOk);
+        std::exit(qmail::exit_code(qmail::FilterStatus::Ok));
     } catch (const CLI::ParseError& e) {
         usage(app.get_name(), e.what());
     }
 }
 
 void usage(std::string_view program, std::string_view reason) {
-    std::fprintf(stderr, "usage: %.*s: %s (see --help)\n", static_cast<int>(program.size()), program.data(),
-                 mail::printable(reason, 400).c_str());
-    std::exit(kExitTemporary);
+    report(program, Error{std::string(reason), true});
+    std::exit(qmail::exit_code(qmail::FilterStatus::Temporary));
 }
 
 std::uint64_t now_or_clock(const std::optional<std::uint64_t>& fixed) {
     return fixed ? *fixed : static_cast<std::uint64_t>(std::time(nullptr));
 }
 
-void fatal(std::string_view program, std::string_view reason) {
-    std::fprintf(stderr, "%.*s: fatal: %s\n", static_cast<int>(program.size()), program.data(),
-                 mail::printable(reason, 400).c_str());
-    std::exit(kExitTemporary);
+namespace {
+
+[[noreturn]] void fatal_exit(std::string_view program, std::string_view reason, int status) {
+    diag(program, "fatal", reason);
+    std::exit(status);
 }
 
-void warn(std::string_view program, std::string_view reason) {
-    std::fprintf(stderr, "%.*s: warning: %s\n", static_cast<int>(program.size()), program.data(),
-                 mail::printable(reason, 400).c_str());
+}  // namespace
+
+void fatal(std::string_view program, std::string_view reason, qmail::FilterStatus status) {
+    fatal_exit(program, reason, qmail::exit_code(status));
 }
+
+void fatal(std::string_view program, std::string_view reason, qmail::QueueStatus status) {
+    fatal_exit(program, reason, qmail::exit_code(status));
+}
+
+void fatal(std::string_view program, const Error& error) {
+    report(program, error);
+    std::exit(qmail::exit_code(qmail::FilterStatus::Temporary));
+}
+
+void warn(std::string_view program, std::string_view reason) { diag(program, "warning", reason); }
 
 namespace {
 
@@ -82,7 +98,7 @@ const char* g_program = "qauth";
     } catch (...) {
     }
     std::fprintf(stderr, "%s: fatal: internal error: %s\n", g_program, mail::printable(why).c_str());
-    std::_Exit(kExitTemporary);
+    std::_Exit(qmail::exit_code(qmail::FilterStatus::Temporary));
 }
 
 }  // namespace
@@ -90,13 +106,10 @@ const char* g_program = "qauth";
 void start(const char* program) {
     g_program = program;
     std::set_terminate(on_terminate);
-    if (::fcntl(2, F_GETFD) < 0) {
-        int fd = ::open("/dev/null", O_WRONLY);
-        if (fd != 2) std::_Exit(kExitTemporary);
-    }
-    if (::fcntl(0, F_GETFD) < 0) fatal(program, "standard input is closed");
-    if (::fcntl(1, F_GETFD) < 0) fatal(program, "standard output is closed");
+    if (!io::reserve_standard_fds()) std::_Exit(qmail::exit_code(qmail::FilterStatus::Temporary));
+    if (io::closed_at_start(0)) fatal(program, "standard input is closed");
     std::signal(SIGPIPE, SIG_IGN);
+    std::signal(SIGXFSZ, SIG_IGN);
 }
 
 }  // namespace qauth::cli

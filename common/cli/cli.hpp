@@ -10,6 +10,8 @@
 #include <string_view>
 
 #include "dns/resolver.hpp"
+#include "qmail/status.hpp"
+#include "util/result.hpp"
 
 namespace qauth::cli {
 
@@ -17,6 +19,9 @@ namespace qauth::cli {
 void add_control_dir(CLI::App& app, std::string& dir);
 /// Adds --dns-server IP[@PORT] (repeatable), --dns-zone FILE (repeatable), --dns-timeout SECONDS.
 void add_dns(CLI::App& app, dns::Options& opts);
+/// Adds option `name` whose value, when given (even as ""), lands in `value`.
+CLI::Option* add_optional(CLI::App& app, const std::string& name, std::optional<std::string>& value,
+                          const std::string& description);
 /// Adds --now UNIX-SECONDS (a fixed clock, for tests and for checking old mail).
 void add_now(CLI::App& app, std::optional<std::uint64_t>& now);
 
@@ -30,17 +35,26 @@ std::uint64_t now_or_clock(const std::optional<std::uint64_t>& fixed);
 /// Prints "usage: PROGRAM: reason (see --help)" and exits 111 (DESIGN §3).
 [[noreturn]] void usage(std::string_view program, std::string_view reason);
 
-/// Prints "PROGRAM: fatal: reason" (one line, controls removed) and exits 111.
-[[noreturn]] void fatal(std::string_view program, std::string_view reason);
+/// Prints "PROGRAM: fatal: reason" (one line, controls escaped) and exits
+/// with `status`: 111 for a filter; the QMAILQUEUE wrapper passes its own
+/// (55 for its configuration errors, DESIGN §3).
+[[noreturn]] void fatal(std::string_view program, std::string_view reason,
+                        qmail::FilterStatus status = qmail::FilterStatus::Temporary);
+[[noreturn]] void fatal(std::string_view program, std::string_view reason, qmail::QueueStatus status);
+
+/// Ends the program on `error`: usage() when it is a usage error, else fatal() with 111.
+[[noreturn]] void fatal(std::string_view program, const Error& error);
 
 /// Prints "PROGRAM: warning: reason" on stderr.
 void warn(std::string_view program, std::string_view reason);
 
 /// Sets up a filter process before anything else runs:
-/// - fd 0 and fd 1 must be open, or it exits 111: otherwise the body spool
-///   could get fd 1 and the message would be written into it and lost;
-/// - a closed fd 2 is opened on /dev/null for the same reason;
-/// - SIGPIPE is ignored, so a closed output is a write error (exit 111);
+/// - fd 0 must be open, or it exits 111;
+/// - a closed fd 1 or fd 2 is opened on /dev/null, so that no file we open
+///   (the body spool, say) takes its number and the message is written into
+///   it; a filter that must write the message then fails (io::closed_at_start);
+/// - SIGPIPE and SIGXFSZ are ignored, so a closed output or a file-size limit
+///   (ulimit -f) is a write error with a reason (exit 111), not a silent death;
 /// - an uncaught exception (bad_alloc under a memory limit, say) ends the
 ///   process with "PROGRAM: fatal: internal error: ..." and exit 111, never
 ///   with an abort.

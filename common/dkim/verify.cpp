@@ -9,11 +9,9 @@
 #include "dkim/key_record.hpp"
 #include "dkim/signature.hpp"
 #include "dkim/tag_list.hpp"
-#include "mail/fold.hpp"
 
 namespace qauth::dkim {
 
-using authres::AuthResult;
 
 namespace {
 
@@ -62,9 +60,12 @@ struct Verifier::Impl {
         return bodies.size() - 1;
     }
 
-    void decide(Pending& p, AuthResult r, std::string reason) {
+    std::size_t from_fields = 0;
+
+    void decide(Pending& p, DkimResult r, Failure why, std::string detail = {}) {
         p.result.result = r;
-        p.result.reason = std::move(reason);
+        p.result.failure = why;
+        p.result.detail = std::move(detail);
         p.decided = true;
     }
 
@@ -76,6 +77,7 @@ Verifier::Verifier(dns::Resolver& resolver, VerifyOptions options)
 Verifier::~Verifier() = default;
 
 std::size_t Verifier::begin(const mail::Header& header) {
+    impl_->from_fields = header.count("From");
     for (const auto& field : header.fields) {
         if (!field.is("DKIM-Signature")) continue;
         if (impl_->sigs.size() >= impl_->opt.max_signatures) break;
@@ -83,7 +85,7 @@ std::size_t Verifier::begin(const mail::Header& header) {
         auto sig = parse_signature(field.value());
         if (!sig) {
             describe_unparsed(field.value(), p.result);
-            impl_->decide(p, AuthResult::PermError, sig.error().reason);
+            impl_->decide(p, DkimResult::PermError, Failure::BadSignature, sig.error().reason);
             impl_->sigs.push_back(std::move(p));
             continue;
         }
@@ -93,7 +95,7 @@ std::size_t Verifier::begin(const mail::Header& header) {
         p.result.algorithm = algorithm_name(sig->algorithm);
         p.result.b_prefix = sig->b_text.substr(0, 8);
         if (auto t = check_expiry(*sig, impl_->opt.now); !t) {
-            impl_->decide(p, AuthResult::PermError, t.error().reason);
+            impl_->decide(p, DkimResult::PermError, Failure::Expired, t.error().reason);
         } else {
             std::string data;
             signed_header_data(header, sig->headers, sig->header_canon, remove_b_value(field.raw), data);
@@ -117,9 +119,9 @@ void Verifier::Impl::check(Pending& p) {
     // trouble shows as temperror whatever the algorithm.
     auto answer = resolver.query(key_query_name(sig.selector, sig.domain), dns::RrType::TXT);
     if (answer.status == dns::Status::TempFail)
-        return decide(p, AuthResult::TempError, "key lookup failed: " + answer.error);
+        return decide(p, DkimResult::TempError, Failure::KeyLookup, answer.error);
     if (answer.status != dns::Status::Answer)
-        return decide(p, AuthResult::PermError, "RFC 6376 6.1.2: no key for signature");
+        return decide(p, DkimResult::PermError, Failure::NoKey);
 
     // Several TXT records: use the first that is a valid key record (§6.1.2).
     Result<KeyRecord> key = fail("RFC 6376 6.1.2: no key for signature");
@@ -128,34 +130,34 @@ void Verifier::Impl::check(Pending& p) {
         if (k || &txt == &answer.records.front()) key = std::move(k);
         if (key) break;
     }
-    if (!key) return decide(p, AuthResult::PermError, key.error().reason);
+    if (!key) return decide(p, DkimResult::PermError, Failure::BadKeyRecord, key.error().reason);
     p.result.testing = key->testing;
     if (sig.algorithm.hash == crypto::HashAlg::Sha1 && !opt.allow_sha1)
-        return decide(p, AuthResult::PermError, "RFC 8301 3.1: rsa-sha1 is not accepted");
-    if (key->public_key.empty()) return decide(p, AuthResult::PermError, "RFC 6376 3.6.1: key revoked");
+        return decide(p, DkimResult::PermError, Failure::Sha1);
+    if (key->public_key.empty()) return decide(p, DkimResult::PermError, Failure::KeyRevoked);
     if (key->type != sig.algorithm.key)
-        return decide(p, AuthResult::PermError, "RFC 6376 3.6.1: key type k= does not match a=");
+        return decide(p, DkimResult::PermError, Failure::KeyTypeMismatch);
     if (!key_allows_hash(*key, sig.algorithm.hash))
-        return decide(p, AuthResult::PermError, "RFC 6376 3.6.1: key h= does not allow the hash of a=");
+        return decide(p, DkimResult::PermError, Failure::HashNotAllowed);
     if (key->strict) {
         std::string_view idom = std::string_view(sig.identity).substr(sig.identity.rfind('@') + 1);
         if (!mail::iequals(idom, sig.domain))
-            return decide(p, AuthResult::PermError, "RFC 6376 3.6.1: key t=s forbids i= in a subdomain of d=");
+            return decide(p, DkimResult::PermError, Failure::StrictIdentity);
     }
     auto pub = crypto::parse_public_key(key->type, key->public_key);
-    if (!pub) return decide(p, AuthResult::PermError, "RFC 6376 3.6.1: " + pub.error().reason);
+    if (!pub) return decide(p, DkimResult::PermError, Failure::BadPublicKey, pub.error().reason);
     if (pub->type() == crypto::KeyType::Rsa && pub->bits() < opt.min_rsa_bits)
-        return decide(p, AuthResult::PermError,
-                      "RFC 8301 3.2: RSA key of " + std::to_string(pub->bits()) + " bits is too short");
+        return decide(p, DkimResult::PermError, Failure::ShortKey, std::to_string(pub->bits()) + " bits");
 
     if (sig.length && body.canonicalizer.length() < *sig.length)
-        return decide(p, AuthResult::Fail, "RFC 6376 6.1.3: body is shorter than l=");
+        return decide(p, DkimResult::Fail, Failure::BodyTooShort);
     if (body.digest.size() != sig.body_hash.size() ||
         sodium_memcmp(body.digest.data(), sig.body_hash.data(), body.digest.size()) != 0)
-        return decide(p, AuthResult::Fail, "RFC 6376 6.1.3: body hash did not verify");
+        return decide(p, DkimResult::Fail, Failure::BodyHash);
     if (!pub->verify_digest(sig.algorithm.hash, p.header_digest, sig.signature))
-        return decide(p, AuthResult::Fail, "RFC 6376 6.1.3: signature did not verify");
-    decide(p, AuthResult::Pass, "");
+        return decide(p, DkimResult::Fail, Failure::SignatureBad);
+    if (from_fields > 1) return decide(p, DkimResult::Policy, Failure::SeveralFrom);
+    decide(p, DkimResult::Pass, Failure::None);
 }
 
 std::vector<SignatureResult> Verifier::finish() {
@@ -166,38 +168,6 @@ std::vector<SignatureResult> Verifier::finish() {
         out.push_back(p.result);
     }
     return out;
-}
-
-std::vector<authres::MethodResult> to_authres(const std::vector<SignatureResult>& results) {
-    std::vector<authres::MethodResult> out;
-    if (results.empty()) {
-        out.push_back({"dkim", AuthResult::None, "", {}});
-        return out;
-    }
-    for (const auto& r : results) {
-        authres::MethodResult m{"dkim", r.result, r.reason, {}};
-        if (r.testing && r.result != AuthResult::Pass) m.reason += " (key in test mode)";
-        auto add = [&](const char* name, const std::string& v) {
-            if (!v.empty()) m.properties.push_back({name, v});
-        };
-        add("header.d", r.domain);
-        add("header.i", r.identity);
-        add("header.s", r.selector);
-        add("header.a", r.algorithm);
-        add("header.b", r.b_prefix);
-        out.push_back(std::move(m));
-    }
-    return out;
-}
-
-AuthResult best_result(const std::vector<SignatureResult>& results) {
-    // Order of preference when summarizing (RFC 6376 §6.3: one pass is enough).
-    static constexpr AuthResult order[] = {AuthResult::Pass, AuthResult::TempError, AuthResult::Fail,
-                                           AuthResult::PermError, AuthResult::Neutral, AuthResult::Policy};
-    for (AuthResult want : order)
-        for (const auto& r : results)
-            if (r.result == want) return want;
-    return AuthResult::None;
 }
 
 }  // namespace qauth::dkim

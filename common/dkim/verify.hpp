@@ -9,7 +9,7 @@
 #include <string_view>
 #include <vector>
 
-#include "authres/authres.hpp"
+#include "dkim/result.hpp"
 #include "dns/resolver.hpp"
 #include "mail/header.hpp"
 
@@ -21,25 +21,6 @@ struct VerifyOptions {
     std::size_t max_signatures = 10;     ///< signatures past this many (from the top) are ignored
     std::size_t min_rsa_bits = 1024;     ///< RFC 8301 §3.2
 };
-
-/// The outcome for one signature, with what RFC 8601 §2.7.1 reports of it.
-struct SignatureResult {
-    authres::AuthResult result = authres::AuthResult::PermError;
-    std::string reason;     ///< why, for every result but pass
-    std::string domain;     ///< header.d (empty when the field did not parse)
-    std::string identity;   ///< header.i
-    std::string selector;   ///< header.s
-    std::string algorithm;  ///< header.a
-    std::string b_prefix;   ///< header.b: first 8 characters of b=
-    bool testing = false;   ///< the key record has t=y
-};
-
-/// The Authentication-Results resinfo of each result ("dkim=..." with header.d,
-/// header.i, header.s, header.a, header.b), or one dkim=none when `results` is empty.
-std::vector<authres::MethodResult> to_authres(const std::vector<SignatureResult>& results);
-
-/// The best of the results: pass > temperror > fail/permerror..., none when empty.
-authres::AuthResult best_result(const std::vector<SignatureResult>& results);
 
 class Verifier {
 public:
@@ -53,7 +34,10 @@ public:
     /// Feeds body bytes (any chunking).
     void body(std::string_view chunk);
     /// Ends the body, fetches the keys and returns one result per signature,
-    /// top to bottom.
+    /// top to bottom. While the header has more than one From field no
+    /// signature passes: a would-be pass is reported as policy (RFC 8601
+    /// §2.7.1) with Failure::SeveralFrom, since the From a reader sees need
+    /// not be the one signed (RFC 5322 §3.6 allows one).
     std::vector<SignatureResult> finish();
 
 private:

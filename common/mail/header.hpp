@@ -45,6 +45,12 @@ struct Header {
     /// The empty line that ended the header ("\n", "\r\n"), or "" when the
     /// input ended (or the header limit was reached) without one.
     std::string separator;
+    /// Lines and bytes of the header block as read (fields only, without the separator).
+    std::size_t lines = 0, bytes = 0;
+    /// The reader stopped at its header limit (kMaxHeaderLines or
+    /// kMaxHeaderBytes) before the separator: the rest of the header was
+    /// handed on as body, where header fields (forged ones too) go unseen.
+    bool truncated = false;
 
     /// Indices of the fields named `name`, top to bottom.
     std::vector<std::size_t> find_all(std::string_view name) const;

@@ -26,16 +26,18 @@ Result<Header> Reader::read_header() {
                 le_known = true;
             }
             std::size_t len = nl + 1 - line_start;
-            if (++lines > kMaxHeaderLines) {
-                header_end = body_start = line_start;
-                break;
-            }
             if (len == 1 || (len == 2 && buf[line_start] == '\r')) {
                 header_end = line_start;
                 body_start = nl + 1;
                 h.separator = buf.substr(line_start, len);
                 break;
             }
+            if (lines == kMaxHeaderLines) {
+                header_end = body_start = line_start;
+                h.truncated = true;
+                break;
+            }
+            ++lines;
             line_start = scan = nl + 1;
         }
         scan = buf.size();
@@ -47,6 +49,7 @@ Result<Header> Reader::read_header() {
         if (buf.size() >= max_header_) {
             // Cut at the last complete line; a single giant line is cut at the limit.
             header_end = body_start = line_start > 0 ? line_start : max_header_;
+            h.truncated = true;
             break;
         }
         std::size_t old = buf.size();
@@ -58,6 +61,8 @@ Result<Header> Reader::read_header() {
     }
     pending_ = buf.substr(body_start);
     buf.resize(header_end);
+    h.bytes = header_end;
+    h.lines = lines;
     parse_fields(buf, h.fields);
     return h;
 }

@@ -21,6 +21,14 @@ std::string control_dir_from(std::string_view option) {
     return "/var/qmail/control";
 }
 
+Result<ControlDir> open_control_dir(std::string_view option) {
+    std::string dir = control_dir_from(option);
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0) return fail(dir + ": control directory: " + std::strerror(errno));
+    if (!S_ISDIR(st.st_mode)) return fail(dir + ": control directory: not a directory");
+    return ControlDir(std::move(dir));
+}
+
 std::string ControlDir::path(std::string_view name) const {
     std::string p = dir_;
     if (!p.empty() && p.back() != '/') p += '/';

@@ -15,6 +15,13 @@ namespace qauth::qmail {
 /// /var/qmail/control.
 std::string control_dir_from(std::string_view option);
 
+class ControlDir;
+
+/// The control directory control_dir_from(`option`), which must exist: a
+/// missing or mistyped directory is a configuration error naming it (a
+/// missing file inside it only means that setting's default).
+Result<ControlDir> open_control_dir(std::string_view option);
+
 class ControlDir {
 public:
     explicit ControlDir(std::string dir) : dir_(std::move(dir)) {}

@@ -72,6 +72,24 @@ Result<void> write_all(int fd, std::string_view data) {
 
 namespace {
 constexpr std::size_t kWriterBuffer = 64 * 1024;
+unsigned g_closed_fds = 0;  // bit n: fd n was closed at start
+}  // namespace
+
+bool reserve_standard_fds() {
+    for (int fd = 0; fd <= 2; ++fd) {
+        if (::fcntl(fd, F_GETFD) >= 0) continue;
+        g_closed_fds |= 1u << fd;
+        if (::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY) != fd) return false;
+    }
+    return true;
+}
+
+bool closed_at_start(int fd) { return fd >= 0 && fd <= 2 && (g_closed_fds & (1u << fd)); }
+
+Result<void> Writer::write_out(std::string_view data) {
+    auto r = write_all(fd_, data);
+    if (!r) return fail(name_ + ": " + r.error().reason);
+    return r;
 }
 
 Result<void> Writer::write(std::string_view data) {
@@ -81,7 +99,7 @@ Result<void> Writer::write(std::string_view data) {
         return {};
     }
     if (auto r = flush(); !r) return r;
-    if (data.size() >= kWriterBuffer) return state_ = write_all(fd_, data);
+    if (data.size() >= kWriterBuffer) return state_ = write_out(data);
     buf_.append(data);
     return {};
 }
@@ -89,7 +107,7 @@ Result<void> Writer::write(std::string_view data) {
 Result<void> Writer::flush() {
     if (!state_) return state_;
     if (!buf_.empty()) {
-        state_ = write_all(fd_, buf_);
+        state_ = write_out(buf_);
         buf_.clear();
     }
     return state_;
@@ -97,11 +115,15 @@ Result<void> Writer::flush() {
 
 namespace {
 
-// An unlinked file nobody else can open: O_TMPFILE where the file system
-// supports it, else mkstemp followed by unlink.
-Result<int> open_temp() {
+// The directory of temporary files: $TMPDIR, else /tmp.
+std::string temp_dir() {
     const char* dir = std::getenv("TMPDIR");
-    std::string d = (dir && *dir) ? dir : "/tmp";
+    return (dir && *dir) ? dir : "/tmp";
+}
+
+// An unlinked file nobody else can open in `d`: O_TMPFILE where the file
+// system supports it, else mkstemp followed by unlink.
+Result<int> open_temp(const std::string& d) {
     int fd = ::open(d.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd >= 0) return fd;
     std::string tmpl = d + "/qauth.XXXXXX";
@@ -119,23 +141,29 @@ Result<void> Spool::append(std::string_view data) {
         mem_.append(data);
         return {};
     }
+    auto named = [&](Result<void> r) -> Result<void> {
+        if (!r) return fail("temporary file in " + dir_ + ": " + r.error().reason);
+        return r;
+    };
     if (file_.get() < 0) {
-        auto fd = open_temp();
+        dir_ = temp_dir();
+        auto fd = open_temp(dir_);
         if (!fd) return std::unexpected(fd.error());
         file_.reset(*fd);
-        if (auto r = write_all(file_.get(), mem_); !r) return r;
+        if (auto r = named(write_all(file_.get(), mem_)); !r) return r;
         std::string().swap(mem_);
     }
-    return write_all(file_.get(), data);
+    return named(write_all(file_.get(), data));
 }
 
 Result<void> Spool::copy_to(Writer& out) {
     if (file_.get() < 0) return out.write(mem_);
-    if (::lseek(file_.get(), 0, SEEK_SET) < 0) return fail(std::string("spool seek: ") + std::strerror(errno));
+    if (::lseek(file_.get(), 0, SEEK_SET) < 0)
+        return fail("temporary file in " + dir_ + ": seek: " + std::strerror(errno));
     std::string buf(kWriterBuffer, '\0');
     for (;;) {
         auto n = read_some(file_.get(), buf.data(), buf.size());
-        if (!n) return std::unexpected(n.error());
+        if (!n) return fail("temporary file in " + dir_ + ": " + n.error().reason);
         if (*n == 0) return {};
         if (auto r = out.write(std::string_view(buf.data(), *n)); !r) return r;
     }

@@ -41,16 +41,28 @@ Result<std::size_t> read_some(int fd, char* buf, std::size_t size);
 /// Writes all of `data` to `fd`, retrying on EINTR and short writes.
 Result<void> write_all(int fd, std::string_view data);
 
+/// Opens /dev/null on each of fd 0, 1 and 2 that is closed, so that no file
+/// opened later takes their numbers, and remembers which were closed (see
+/// closed_at_start). False when /dev/null cannot be opened.
+bool reserve_standard_fds();
+
+/// True when `fd` (0, 1 or 2) was closed before reserve_standard_fds() ran.
+bool closed_at_start(int fd);
+
 /// Buffered writer on a file descriptor. Errors are sticky: after the first
 /// failure every later call fails too, so callers may check only at flush().
+/// Errors name the output: `name` ("standard output" by default).
 class Writer {
 public:
-    explicit Writer(int fd) : fd_(fd) {}
+    explicit Writer(int fd, std::string name = "standard output") : fd_(fd), name_(std::move(name)) {}
     Result<void> write(std::string_view data);
     Result<void> flush();
 
 private:
+    Result<void> write_out(std::string_view data);
+
     int fd_;
+    std::string name_;
     std::string buf_;
     Result<void> state_{};
 };
@@ -64,7 +76,8 @@ public:
     Spool(const Spool&) = delete;
     Spool& operator=(const Spool&) = delete;
 
-    /// Appends `data`; fails when the temporary file cannot be created or written.
+    /// Appends `data`; fails when the temporary file cannot be created or
+    /// written (the error names its directory).
     Result<void> append(std::string_view data);
     /// Writes everything appended so far to `out`, in order.
     Result<void> copy_to(Writer& out);
@@ -76,6 +89,7 @@ private:
     std::size_t size_ = 0;
     std::string mem_;
     Fd file_;
+    std::string dir_;  // where the file is, for error messages
 };
 
 }  // namespace qauth::io

@@ -13,6 +13,9 @@ namespace qauth {
 /// naming the RFC section whose rule was broken ("RFC 6376 3.5: missing b= tag").
 struct Error {
     std::string reason;
+    /// The caller asked for something impossible (a bad option value):
+    /// reported as "usage: ..." (DESIGN §3), still a temporary failure.
+    bool usage = false;
 };
 
 template <typename T>
@@ -21,6 +24,11 @@ using Result = std::expected<T, Error>;
 /// Shorthand for returning a failure: `return fail("RFC 6376 3.5: ...");`.
 inline std::unexpected<Error> fail(std::string reason) {
     return std::unexpected<Error>(Error{std::move(reason)});
+}
+
+/// A usage error: `return usage_error("--headers must include From");`.
+inline std::unexpected<Error> usage_error(std::string reason) {
+    return std::unexpected<Error>(Error{std::move(reason), true});
 }
 
 }  // namespace qauth

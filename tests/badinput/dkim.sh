@@ -90,7 +90,7 @@ expect_status "closed stdout, body over the spool's memory limit: signer exits 1
 expect_status "closed stdout, body over the spool's memory limit: verifier exits 111" 111 \
     sh -c "dkimverify --control-dir '$C' --dns-zone '$Z' <'$T/big' >&-"
 expect_status "closed stderr: still signs, exit 0" 0 sh -c "qmail-dkimsign --control-dir '$C' <'$T/big' 2>&- >/dev/null"
-expect_status "zone file that is a directory: exit 111" 111 dkimverify --dns-zone "$T" <"$T/good"
+expect_status "zone file that is a directory: exit 111" 111 dkimverify --control-dir "$C" --dns-zone "$T" <"$T/good"
 expect_match "zone file that is a directory: says so" 'not a regular file' "$(cat "$T/err")"
 mkfifo "$T/fifo"
 ln -s "$T/fifo" "$C/dkimsign"

@@ -49,7 +49,7 @@ ed.keys.example.net. IN TXT $ed_rec
 test._domainkey.football.example.com. IN A 192.0.2.1
 EOF
 (umask 077 && openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/big.pem") 2>/dev/null
-"$QAUTH_BIN/qmail-dkimsign" --key "$T/big.pem" --selector big --domain football.example.com \
+"$QAUTH_BIN/qmail-dkimsign" --control-dir "$T" --key "$T/big.pem" --selector big --domain football.example.com \
     <"$D/rfc8463-unsigned.lf.eml" >"$T/big.eml" 2>"$T/err"
 p=$(openssl pkey -in "$T/big.pem" -pubout -outform DER | base64 -w0)
 {

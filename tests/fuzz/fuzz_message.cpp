@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "authres/authres.hpp"
+#include "authres/dkim.hpp"
 #include "dkim/verify.hpp"
 #include "dns/zone_resolver.hpp"
 #include "mail/reader.hpp"
@@ -26,6 +27,6 @@ int main(int argc, char** argv) {
             return {};
         }))
         return 0;
-    auto field = authres::format("fuzz.example", dkim::to_authres(verifier.finish()), "\n");
+    auto field = authres::format("fuzz.example", authres::dkim_entries(verifier.finish()), "\n");
     return field.empty() ? 1 : 0;
 }

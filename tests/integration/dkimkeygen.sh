@@ -84,7 +84,7 @@ if [ -x "$QAUTH_BIN/qmail-dkimsign" ] && [ -x "$QAUTH_BIN/dkimverify" ]; then
     expect_eq "qauth: qmail-dkimsign signs with the generated key" 0 $?
     expect_eq "qauth: its signature verifies (dkimpy) against the record" pass \
         "$("$PY" "$T/dkimpy.py" verify "$T/own.eml" "$rsa_text" 2>&1)"
-    dkimverify --dns-zone "$T/rsa.zone" <"$T/own.eml" >"$T/ver.eml" 2>"$T/err"
+    dkimverify --control-dir "$C" --dns-zone "$T/rsa.zone" <"$T/own.eml" >"$T/ver.eml" 2>"$T/err"
     expect_match "qauth: dkimverify reads the printed records as a zone file: pass" 'dkim=pass' "$(head -n5 "$T/ver.eml")"
 fi
 

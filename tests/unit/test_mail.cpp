@@ -79,8 +79,8 @@ TEST_CASE("folding at 78 columns with tabs") {
 }
 
 TEST_CASE("Authentication-Results: format, parse, forged removal") {
-    std::vector<authres::MethodResult> r{{"dkim", authres::AuthResult::Pass, "", {{"header.d", "example.com"}, {"header.b", "Ab/+="}}},
-                                         {"dkim", authres::AuthResult::Fail, "bad \"sig\"\r\n", {{"header.i", "@example.com"}}}};
+    std::vector<authres::MethodResult> r{{"dkim", "pass", "", {{"header.d", "example.com"}, {"header.b", "Ab/+="}}},
+                                         {"dkim", "fail", "bad \"sig\"\r\n", {{"header.i", "@example.com"}}}};
     CHECK(authres::format("mx.example", r, "\n") ==
           "Authentication-Results: mx.example; dkim=pass header.d=example.com\n"
           "\theader.b=\"Ab/+=\"; dkim=fail reason=\"bad \\\"sig\\\"\" header.i=@example.com\n");
@@ -102,7 +102,7 @@ TEST_CASE("Authentication-Results: format, parse, forged removal") {
 TEST_CASE("Authentication-Results: a long reason folds inside its quotes") {
     std::string reason = "key lookup failed: brisbane._domainkey.football.example.com/TXT: 127.0.0.1@5353: no reply "
                          "(timeout or network error)";
-    std::string f = authres::format("mx.example", {{"dkim", authres::AuthResult::TempError, reason, {{"header.d", "example.com"}}}}, "\n");
+    std::string f = authres::format("mx.example", {{"dkim", "temperror", reason, {{"header.d", "example.com"}}}}, "\n");
     for (std::size_t start = 0, nl; (nl = f.find('\n', start)) != std::string::npos; start = nl + 1)
         CHECK(nl - start + (start ? 7 : 0) <= 78);
     // Unfolded, the value reads back as it was given.

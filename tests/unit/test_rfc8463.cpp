@@ -58,11 +58,11 @@ TEST_CASE("RFC 8463 A.3: body hash and verification of both signatures, LF and C
         v.body(m.body);
         auto r = v.finish();
         REQUIRE(r.size() == 2);
-        CHECK(r[0].result == authres::AuthResult::Pass);
+        CHECK(r[0].result == dkim::DkimResult::Pass);
         CHECK(r[0].algorithm == "ed25519-sha256");
         CHECK(r[0].selector == "brisbane");
         CHECK(r[0].identity == "@football.example.com");
-        CHECK(r[1].result == authres::AuthResult::Pass);
+        CHECK(r[1].result == dkim::DkimResult::Pass);
         CHECK(r[1].algorithm == "rsa-sha256");
         CHECK(r[1].b_prefix == "F45dVWDf");
     }
@@ -99,7 +99,7 @@ TEST_CASE("Signer output verifies; altered body and header fail") {
                 ver.body(v.body);
                 auto r = ver.finish();
                 REQUIRE(r.size() == 2);
-                auto want = variant == 0 ? authres::AuthResult::Pass : authres::AuthResult::Fail;
+                auto want = variant == 0 ? dkim::DkimResult::Pass : dkim::DkimResult::Fail;
                 CHECK(r[0].result == want);
                 CHECK(r[1].result == want);
             }

@@ -1,0 +1,92 @@
+#include "filter/runner.hpp"
+
+#include "mail/reader.hpp"
+#include "util/diag.hpp"
+#include "util/io.hpp"
+
+namespace qauth::filter {
+
+using qmail::FilterStatus;
+
+Verdict Stage::oversized(const mail::Header&) {
+    return refuse("5.3.4 message header exceeds " + std::to_string(mail::kMaxHeaderLines) + " lines or " +
+                  std::to_string(mail::kMaxHeaderBytes >> 20) + " MiB");
+}
+
+namespace {
+
+int temporary(std::string_view program, const Error& why) {
+    report(program, why);
+    return qmail::exit_code(FilterStatus::Temporary);
+}
+
+int temporary(std::string_view program, std::string why) { return temporary(program, Error{std::move(why)}); }
+
+// Our fields, the orphan guard when the message starts with a continuation
+// line, then the header as it came.
+Result<void> write_header(io::Writer& out, const std::vector<std::string>& prepend, const mail::Header& header) {
+    for (const auto& f : prepend) out.write(f);
+    const auto& fields = header.fields;
+    if (!prepend.empty() && !fields.empty() && (fields[0].raw[0] == ' ' || fields[0].raw[0] == '\t')) {
+        out.write(kOrphanField);
+        out.write(mail::eol(header.line_end));
+    }
+    for (const auto& f : fields) out.write(f.raw);
+    return out.write(header.separator);  // errors are sticky: one check covers every write
+}
+
+}  // namespace
+
+int run(std::string_view program, Stage& stage, const RunOptions& options) {
+    if (!options.check && io::closed_at_start(1)) return temporary(program, "standard output is closed");
+    mail::Reader reader(0);
+    auto header = reader.read_header();
+    if (!header) return temporary(program, header.error());
+
+    std::optional<Verdict> verdict;
+    if (header->truncated) {
+        verdict = stage.oversized(*header);
+    } else {
+        auto early = stage.begin(*header);
+        if (!early) return temporary(program, early.error());
+        verdict = std::move(*early);
+    }
+    // A verdict from the header alone copies the body straight through; else
+    // the stage sees the body while the spool keeps it for the output.
+    const bool streaming = verdict.has_value();
+    io::Spool spool;
+    if (!streaming) {
+        auto body = reader.read_body([&](std::string_view chunk) -> Result<void> {
+            stage.body(chunk);
+            if (options.check) return {};
+            return spool.append(chunk);
+        });
+        if (!body) return temporary(program, body.error());
+        auto done = stage.finish(*header);
+        if (!done) return temporary(program, done.error());
+        verdict = std::move(*done);
+    }
+
+    if (!verdict->warning.empty()) diag(program, "warning", verdict->warning);
+    switch (verdict->status) {
+        case FilterStatus::Permanent:
+            diag(program, "", verdict->reason);
+            return qmail::exit_code(FilterStatus::Permanent);
+        case FilterStatus::Temporary: return temporary(program, verdict->reason);
+        case FilterStatus::Consumed: return qmail::exit_code(FilterStatus::Consumed);
+        case FilterStatus::Ok: break;
+    }
+    if (options.check) return qmail::exit_code(FilterStatus::Ok);
+
+    io::Writer out(1);
+    auto written = write_header(out, verdict->prepend, *header);
+    if (written && streaming)
+        written = reader.read_body([&](std::string_view chunk) { return out.write(chunk); });
+    else if (written)
+        written = spool.copy_to(out);
+    if (written) written = out.flush();
+    if (!written) return temporary(program, written.error());
+    return qmail::exit_code(FilterStatus::Ok);
+}
+
+}  // namespace qauth::filter

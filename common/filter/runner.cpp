@@ -38,8 +38,9 @@ Result<void> write_header(io::Writer& out, const std::vector<std::string>& prepe
 }  // namespace
 
 int run(std::string_view program, Stage& stage, const RunOptions& options) {
-    if (!options.check && io::closed_at_start(1)) return temporary(program, "standard output is closed");
-    mail::Reader reader(0);
+    if (!options.check && io::closed_at_start(options.output))
+        return temporary(program, "standard output is closed");
+    mail::Reader reader(options.input);
     auto header = reader.read_header();
     if (!header) return temporary(program, header.error());
 
@@ -78,7 +79,7 @@ int run(std::string_view program, Stage& stage, const RunOptions& options) {
     }
     if (options.check) return qmail::exit_code(FilterStatus::Ok);
 
-    io::Writer out(1);
+    io::Writer out(options.output);
     auto written = write_header(out, verdict->prepend, *header);
     if (written && streaming)
         written = reader.read_body([&](std::string_view chunk) { return out.write(chunk); });

@@ -73,6 +73,8 @@ public:
 struct RunOptions {
     /// --check: write nothing on stdout; answer by exit status only.
     bool check = false;
+    /// Where the message comes from and goes to (tests use files).
+    int input = 0, output = 1;
 };
 
 /// The field written between our fields and a message whose first line is a
@@ -80,7 +82,8 @@ struct RunOptions {
 /// then continues this empty field instead of ours (DESIGN §7).
 inline constexpr std::string_view kOrphanField = "X-Qauth-Orphan-Line:";
 
-/// Runs `stage` on the message on fd 0, writing to fd 1. Diagnostics go to
+/// Runs `stage` on the message on options.input (fd 0), writing to
+/// options.output (fd 1). Diagnostics go to
 /// stderr prefixed with `program`. Returns the exit status (DESIGN §3): 0
 /// written, 99 consumed, 100 refused, 111 on any failure (read or write
 /// error, full spool, stage error, standard output closed when the message

@@ -1,5 +1,6 @@
 #include "qmail/envelope.hpp"
 
+#include <arpa/inet.h>
 #include <cstdlib>
 
 #include "util/strings.hpp"
@@ -17,7 +18,7 @@ std::optional<std::string_view> paren(std::string_view& s) {
     if (close == std::string_view::npos) return std::nullopt;
     std::string_view inner = s.substr(1, close - 1);
     s.remove_prefix(close + 1);
-    if (s.starts_with(' ')) s.remove_prefix(1);
+    while (s.starts_with(' ') || s.starts_with('\t')) s.remove_prefix(1);  // folding, unfolded
     return inner;
 }
 
@@ -40,8 +41,10 @@ std::optional<ReceivedInfo> parse_qmail_received(std::string_view v) {
     auto info = paren(v);
     if (!info || !v.starts_with("by ")) return std::nullopt;
     std::string_view ip = info->substr(info->rfind('@') == std::string_view::npos ? 0 : info->rfind('@') + 1);
-    if (ip.empty()) return std::nullopt;
     r.ip = std::string(ip);
+    unsigned char addr[16];  // qmail writes the bare address; others write [IP] or more
+    if (::inet_pton(AF_INET, r.ip.c_str(), addr) != 1 && ::inet_pton(AF_INET6, r.ip.c_str(), addr) != 1)
+        return std::nullopt;
     return r;
 }
 

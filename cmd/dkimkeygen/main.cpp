@@ -1,7 +1,6 @@
 // dkimkeygen: make a DKIM key for qmail-dkimsign and print its DNS records.
 // Options and wiring only; the work is in common/dkim/keygen (DESIGN §8).
 #include <cstdio>
-#include <cstdlib>
 #include <string>
 
 #include "cli/cli.hpp"
@@ -12,10 +11,7 @@
 using namespace qauth;
 
 namespace {
-
 constexpr const char* kProg = "dkimkeygen";
-
-
 }  // namespace
 
 int main(int argc, char** argv) {

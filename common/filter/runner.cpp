@@ -27,7 +27,7 @@ int temporary(std::string_view program, std::string why) { return temporary(prog
 Result<void> write_header(io::Writer& out, const std::vector<std::string>& prepend, const mail::Header& header) {
     for (const auto& f : prepend) out.write(f);
     const auto& fields = header.fields;
-    if (!prepend.empty() && !fields.empty() && (fields[0].raw[0] == ' ' || fields[0].raw[0] == '\t')) {
+    if (!prepend.empty() && !fields.empty() && (fields[0].raw.starts_with(' ') || fields[0].raw.starts_with('\t'))) {
         out.write(kOrphanField);
         out.write(mail::eol(header.line_end));
     }

@@ -264,3 +264,23 @@ TEST_CASE("keygen: records that cannot be written leave nothing behind") {
     CHECK(::stat((dir.path + "/domainkeys/example.com/default").c_str(), &st) != 0);
     CHECK(::stat((dir.path + "/domainkeys/example.com/selector").c_str(), &st) != 0);
 }
+
+TEST_CASE("keygen: a key file writable by everyone is refused like a world-readable one") {
+    TempDir dir;
+    dkim::KeygenRequest req;
+    req.control_dir = dir.path;
+    req.domain = "example.com";
+    req.type = crypto::KeyType::Ed25519;
+    must(dkim::run_keygen(req, kDiscard));
+    const std::string key = dir.path + "/domainkeys/example.com/default";
+    CHECK(crypto::load_private_key(key));
+    for (unsigned mode : {0602u, 0622u, 0644u}) {
+        CAPTURE(mode);
+        REQUIRE(::chmod(key.c_str(), mode) == 0);
+        auto r = crypto::load_private_key(key);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().reason.find(key + ": key file is") == 0);
+    }
+    REQUIRE(::chmod(key.c_str(), 0640) == 0);
+    CHECK(crypto::load_private_key(key));
+}

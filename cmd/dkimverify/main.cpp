@@ -8,7 +8,7 @@
 #include "authres/authres.hpp"
 #include "cli/cli.hpp"
 #include "dkim/verify.hpp"
-#include "mail/fold.hpp"
+#include "util/strings.hpp"
 #include "mail/output.hpp"
 #include "mail/reader.hpp"
 #include "qmail/control.hpp"
@@ -115,7 +115,7 @@ int main(int argc, char** argv) {
                 break;
             }
         std::fprintf(stderr, "5.7.1 DKIM %s: %s\n", std::string(authres::result_name(best)).c_str(),
-                     mail::printable(why).c_str());
+                     printable(why).c_str());
         return kExitPermanent;
     }
     std::string ar = authres::format(authserv, dkim::to_authres(results), mail::eol(header->line_end));

@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
         if (!n.empty()) names.push_back(std::move(n));
     bool has_from = names.empty();
     for (const auto& n : names) {
-        has_from |= mail::iequals(n, "from");
+        has_from |= iequals(n, "from");
         for (char c : n)  // RFC 5322 3.6.8 field names; ';' would end the h= tag
             if (c < 33 || c > 126 || c == ';') cli::usage(kProg, "--headers: not a header field name: " + n);
     }

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "dns/ldns_resolver.hpp"
-#include "mail/fold.hpp"
+#include "util/strings.hpp"
 #include "qmail/exit.hpp"
 
 namespace qauth::cli {
@@ -50,7 +50,7 @@ void parse(CLI::App& app, int argc, char** argv) {
 
 void usage(std::string_view program, std::string_view reason) {
     std::fprintf(stderr, "usage: %.*s: %s (see --help)\n", static_cast<int>(program.size()), program.data(),
-                 mail::printable(reason, 400).c_str());
+                 printable(reason, 400).c_str());
     std::exit(kExitTemporary);
 }
 
@@ -60,13 +60,13 @@ std::uint64_t now_or_clock(const std::optional<std::uint64_t>& fixed) {
 
 void fatal(std::string_view program, std::string_view reason) {
     std::fprintf(stderr, "%.*s: fatal: %s\n", static_cast<int>(program.size()), program.data(),
-                 mail::printable(reason, 400).c_str());
+                 printable(reason, 400).c_str());
     std::exit(kExitTemporary);
 }
 
 void warn(std::string_view program, std::string_view reason) {
     std::fprintf(stderr, "%.*s: warning: %s\n", static_cast<int>(program.size()), program.data(),
-                 mail::printable(reason, 400).c_str());
+                 printable(reason, 400).c_str());
 }
 
 namespace {
@@ -81,7 +81,7 @@ const char* g_program = "qauth";
         why = e.what();
     } catch (...) {
     }
-    std::fprintf(stderr, "%s: fatal: internal error: %s\n", g_program, mail::printable(why).c_str());
+    std::fprintf(stderr, "%s: fatal: internal error: %s\n", g_program, printable(why).c_str());
     std::_Exit(kExitTemporary);
 }
 

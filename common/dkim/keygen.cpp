@@ -8,7 +8,6 @@
 
 #include "crypto/base64.hpp"
 #include "crypto/secret.hpp"
-#include "mail/fold.hpp"
 #include "qmail/control.hpp"
 #include "util/atomic_file.hpp"
 #include "util/io.hpp"
@@ -81,14 +80,14 @@ Result<std::string> keygen_domain(std::string_view name) {
     std::string domain = lower(name);
     if (!domain.empty() && domain.back() == '.') domain.pop_back();
     if (domain.empty() || domain.size() > kMaxName || !ldh_labels(domain))
-        return fail("bad domain '" + mail::printable(name) +
+        return fail("bad domain '" + printable(name) +
                     "': want letters, digits, hyphens and dots (RFC 1123 2.1; IDNs as xn--)");
     return domain;
 }
 
 Result<std::string> keygen_selector(std::string_view name) {
     if (name.empty() || name.size() > kMaxName || !ldh_labels(name))
-        return fail("bad selector '" + mail::printable(name) +
+        return fail("bad selector '" + printable(name) +
                     "': want letters, digits, hyphens and dots (RFC 6376 3.1)");
     if (name == "selector") return fail("bad selector 'selector': that file lists the active selectors");
     return std::string(name);
@@ -175,7 +174,7 @@ Result<KeygenOutcome> run_keygen(const KeygenRequest& req, const Publish& publis
     std::string kind(crypto::key_type_name(key->type()));
     if (key->type() == crypto::KeyType::Rsa) kind += " " + std::to_string(key->bits()) + "-bit";
     out.records = "; DKIM " + kind + " key, selector " + *selector + ": private key in " +
-                  mail::printable(out.key_file, 1000) + "\n";
+                  printable(out.key_file, 1000) + "\n";
     const std::string text = key_record_text(*key);
     for (const auto& d : domains) out.records += zone_records(*selector, d, text);
     // The records go out before the key is installed and activated: when they

@@ -4,9 +4,8 @@
 #include <limits>
 
 #include "crypto/base64.hpp"
-#include "dkim/tag_list.hpp"
-#include "mail/header.hpp"
 #include "util/strings.hpp"
+#include "util/tag_list.hpp"
 
 namespace qauth::dkim {
 
@@ -18,9 +17,9 @@ std::string algorithm_name(Algorithm a) {
 Result<Algorithm> parse_algorithm(std::string_view text) {
     using crypto::HashAlg;
     using crypto::KeyType;
-    if (mail::iequals(text, "rsa-sha256")) return Algorithm{KeyType::Rsa, HashAlg::Sha256};
-    if (mail::iequals(text, "rsa-sha1")) return Algorithm{KeyType::Rsa, HashAlg::Sha1};
-    if (mail::iequals(text, "ed25519-sha256")) return Algorithm{KeyType::Ed25519, HashAlg::Sha256};
+    if (iequals(text, "rsa-sha256")) return Algorithm{KeyType::Rsa, HashAlg::Sha256};
+    if (iequals(text, "rsa-sha1")) return Algorithm{KeyType::Rsa, HashAlg::Sha1};
+    if (iequals(text, "ed25519-sha256")) return Algorithm{KeyType::Ed25519, HashAlg::Sha256};
     return fail("RFC 6376 3.5: unsupported algorithm a=" + std::string(text.substr(0, 32)));
 }
 
@@ -35,9 +34,9 @@ bool plausible_name(std::string_view n) {
 
 bool domain_within(std::string_view domain, std::string_view parent) {
     if (domain.size() < parent.size()) return false;
-    if (domain.size() == parent.size()) return mail::iequals(domain, parent);
+    if (domain.size() == parent.size()) return iequals(domain, parent);
     std::size_t off = domain.size() - parent.size();
-    return domain[off - 1] == '.' && mail::iequals(domain.substr(off), parent);
+    return domain[off - 1] == '.' && iequals(domain.substr(off), parent);
 }
 
 std::optional<std::string> decode_dkim_qp(std::string_view text) {
@@ -155,7 +154,7 @@ Result<Signature> parse_signature(std::string_view value) {
     if (names.size() > kMaxSignedFields) return fail("RFC 6376 3.5: h= names more than 1000 fields");
     for (auto& name : names) {
         if (name.empty()) return fail("RFC 6376 3.5: empty name in h=");
-        has_from |= mail::iequals(name, "from");
+        has_from |= iequals(name, "from");
         sig.headers.push_back(std::move(name));
     }
     if (!has_from) return fail("RFC 6376 5.4: h= does not include From");
@@ -181,7 +180,7 @@ Result<Signature> parse_signature(std::string_view value) {
     if (const std::string* q = list->find("q")) {
         // q= is a colon-separated list; dns/txt must be among the methods (§3.5).
         bool dns = false;
-        for (const auto& m : split(strip_fws(*q), ':')) dns |= mail::iequals(m, "dns/txt") || mail::iequals(m, "dns");
+        for (const auto& m : split(strip_fws(*q), ':')) dns |= iequals(m, "dns/txt") || iequals(m, "dns");
         if (!dns) return fail("RFC 6376 3.5: q= does not offer dns/txt");
     }
     if (const std::string* t = list->find("t")) {

@@ -8,8 +8,8 @@
 #include "dkim/header_hash.hpp"
 #include "dkim/key_record.hpp"
 #include "dkim/signature.hpp"
-#include "dkim/tag_list.hpp"
-#include "mail/fold.hpp"
+#include "util/strings.hpp"
+#include "util/tag_list.hpp"
 
 namespace qauth::dkim {
 
@@ -139,7 +139,7 @@ void Verifier::Impl::check(Pending& p) {
         return decide(p, AuthResult::PermError, "RFC 6376 3.6.1: key h= does not allow the hash of a=");
     if (key->strict) {
         std::string_view idom = std::string_view(sig.identity).substr(sig.identity.rfind('@') + 1);
-        if (!mail::iequals(idom, sig.domain))
+        if (!iequals(idom, sig.domain))
             return decide(p, AuthResult::PermError, "RFC 6376 3.6.1: key t=s forbids i= in a subdomain of d=");
     }
     auto pub = crypto::parse_public_key(key->type, key->public_key);

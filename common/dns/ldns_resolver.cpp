@@ -11,6 +11,7 @@
 
 #include "dns/ldns_util.hpp"
 #include "dns/text.hpp"
+#include "util/strings.hpp"
 
 namespace qauth::dns {
 
@@ -29,7 +30,7 @@ struct ServerAddress {
 };
 
 Result<ServerAddress> parse_server(std::string_view spec) {
-    const std::string usage = " in '" + one_line(spec) + "' (expected IP or IP@PORT)";
+    const std::string usage = " in '" + printable(spec) + "' (expected IP or IP@PORT)";
     std::string ip(spec);
     std::uint16_t port = 53;
     if (auto at = spec.rfind('@'); at != std::string_view::npos) {

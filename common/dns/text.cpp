@@ -1,5 +1,7 @@
 #include "dns/text.hpp"
 
+#include "util/strings.hpp"
+
 namespace qauth::dns {
 
 std::optional<std::string> canonical_name(std::string_view name) {
@@ -43,21 +45,12 @@ std::string question_text(std::string_view canonical, RrType type) {
     return (canonical.empty() ? std::string(".") : std::string(canonical)) + "/" + std::string(type_name(type));
 }
 
-std::string one_line(std::string_view text) {
-    std::string out(text);
-    for (char& c : out) {
-        auto u = static_cast<unsigned char>(c);
-        if (u < 0x20 || u == 0x7f) c = '?';
-    }
-    return out;
-}
-
 Answer temp_fail(std::string_view why) {
-    return Answer{Status::TempFail, {}, one_line(why)};
+    return Answer{Status::TempFail, {}, printable(why, kMaxErrorText)};
 }
 
 Answer invalid_name(std::string_view name) {
-    return Answer{Status::NxDomain, {}, one_line("not a valid domain name: " + std::string(name))};
+    return Answer{Status::NxDomain, {}, printable("not a valid domain name: " + std::string(name), kMaxErrorText)};
 }
 
 }  // namespace qauth::dns

@@ -26,11 +26,11 @@ std::string_view type_name(RrType type);
 /// "example.com/TXT" ("./TXT" for the root): the question, for error messages.
 std::string question_text(std::string_view canonical, RrType type);
 
-/// `text` with every control character (CR, LF, TAB, DEL, ...) replaced by
-/// '?', so that it is safe as one line of a diagnostic.
-std::string one_line(std::string_view text);
+/// The longest Answer::error: room for two names of 253 octets, escaped.
+inline constexpr std::size_t kMaxErrorText = 2048;
 
-/// A TempFail answer whose error is `why` made one line.
+/// A TempFail answer whose error is `why` made one line by printable()
+/// (util/strings.hpp), at most kMaxErrorText bytes.
 Answer temp_fail(std::string_view why);
 
 /// The answer for a name that canonical_name() rejects: NXDOMAIN, since no

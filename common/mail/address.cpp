@@ -1,5 +1,7 @@
 #include "mail/address.hpp"
 
+#include "util/strings.hpp"
+
 namespace qauth::mail {
 
 namespace {
@@ -7,12 +9,7 @@ namespace {
 constexpr std::size_t kMaxAddresses = 100;
 constexpr std::size_t kMaxValue = 64 * 1024;
 
-std::string trim(std::string_view s) {
-    std::size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    std::size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
+std::string trim(std::string_view s) { return std::string(trim_fws(s)); }
 
 }  // namespace
 
@@ -74,12 +71,8 @@ std::vector<std::string> addresses(std::string_view v) {
     push();
     // Without angle brackets the whole text is the addr-spec; its folding
     // whitespace is not part of it.
-    for (auto& a : out) {
-        std::string s;
-        for (char c : a)
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') s += c;
-        if (s.find('"') == std::string::npos) a = std::move(s);
-    }
+    for (auto& a : out)
+        if (a.find('"') == std::string::npos) a = strip_fws(a);
     return out;
 }
 

@@ -17,9 +17,10 @@ std::string algorithm_name(Algorithm a) {
 Result<Algorithm> parse_algorithm(std::string_view text) {
     using crypto::HashAlg;
     using crypto::KeyType;
-    if (iequals(text, "rsa-sha256")) return Algorithm{KeyType::Rsa, HashAlg::Sha256};
-    if (iequals(text, "rsa-sha1")) return Algorithm{KeyType::Rsa, HashAlg::Sha1};
-    if (iequals(text, "ed25519-sha256")) return Algorithm{KeyType::Ed25519, HashAlg::Sha256};
+    // Values are case-sensitive (RFC 6376 3.2): "RSA-SHA256" is not a= rsa-sha256.
+    if (text == "rsa-sha256") return Algorithm{KeyType::Rsa, HashAlg::Sha256};
+    if (text == "rsa-sha1") return Algorithm{KeyType::Rsa, HashAlg::Sha1};
+    if (text == "ed25519-sha256") return Algorithm{KeyType::Ed25519, HashAlg::Sha256};
     return fail("RFC 6376 3.5: unsupported algorithm a=" + std::string(text.substr(0, 32)));
 }
 
@@ -180,7 +181,7 @@ Result<Signature> parse_signature(std::string_view value) {
     if (const std::string* q = list->find("q")) {
         // q= is a colon-separated list; dns/txt must be among the methods (§3.5).
         bool dns = false;
-        for (const auto& m : split(strip_fws(*q), ':')) dns |= iequals(m, "dns/txt") || iequals(m, "dns");
+        for (const auto& m : split(strip_fws(*q), ':')) dns |= m == "dns/txt" || m == "dns";
         if (!dns) return fail("RFC 6376 3.5: q= does not offer dns/txt");
     }
     if (const std::string* t = list->find("t")) {

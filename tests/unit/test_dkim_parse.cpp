@@ -133,3 +133,23 @@ TEST_CASE("numbers longer than 12 digits are infinite (3.5); 8-bit bytes in igno
     CHECK(dkim::encode_dkim_qp("a;b=c@x") == "a=3Bb=3Dc@x");
     CHECK(*dkim::decode_dkim_qp(dkim::encode_dkim_qp("a;b=c @x\xff")) == "a;b=c @x\xff");
 }
+
+TEST_CASE("tag values are case-sensitive (RFC 6376 3.2): upper-case forms are refused") {
+    const std::string tail = "; d=example.com; s=s; bh=AAAA; b=AAAA; h=from";
+    CHECK(dkim::parse_signature("v=1; a=rsa-sha256; c=relaxed/relaxed; q=dns/txt" + tail));
+    CHECK_FALSE(dkim::parse_signature("v=1; a=RSA-SHA256" + tail));
+    CHECK_FALSE(dkim::parse_signature("v=1; a=Ed25519-SHA256" + tail));
+    CHECK_FALSE(dkim::parse_signature("v=1; a=rsa-sha256; c=Relaxed/Relaxed" + tail));
+    CHECK_FALSE(dkim::parse_signature("v=1; a=rsa-sha256; c=relaxed/SIMPLE" + tail));
+    CHECK_FALSE(dkim::parse_signature("v=1; a=rsa-sha256; q=DNS/TXT" + tail));
+    CHECK(dkim::parse_key_record("v=DKIM1; k=rsa; h=sha256; s=email; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=DKIM1; k=RSA; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=DKIM1; k=Ed25519; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=DKIM1; h=SHA256; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=DKIM1; s=EMAIL; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=dkim1; p=AAAA"));
+    // Not enumerated words: domains compare without case (DNS), field names too (5.4).
+    auto s = dkim::parse_signature("v=1; a=rsa-sha256; d=Example.COM; s=Sel; bh=AAAA; b=AAAA; h=FROM:To; i=@SUB.example.com");
+    REQUIRE(s);
+    CHECK(s->domain == "Example.COM");
+}

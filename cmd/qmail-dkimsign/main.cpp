@@ -9,6 +9,7 @@
 #include "dkim/keystore.hpp"
 #include "dkim/sign.hpp"
 #include "dkim/signature.hpp"
+#include "dns/domain.hpp"
 #include "mail/address.hpp"
 #include "mail/output.hpp"
 #include "mail/reader.hpp"
@@ -59,8 +60,9 @@ std::pair<std::string, std::vector<dkim::SigningKey>> choose_keys(const Options&
     // An admin who names the domain wants it signed: no key is a configuration error.
     if (keys.empty() && !o.domain.empty()) cli::fatal(kProg, control.path("domainkeys/" + o.domain) + ": no key");
     if (!o.identity.empty()) {
-        auto idom = mail::address_domain(o.identity);
-        if (!idom || !dkim::domain_within(*idom, sd.domain))
+        auto idom = dns::Domain::parse(mail::address_domain(o.identity).value_or(""), dns::NameRules::Mail);
+        auto sdom = dns::Domain::parse(sd.domain, dns::NameRules::Mail);
+        if (!idom || !sdom || !idom->within(*sdom))
             cli::fatal(kProg, "--identity " + o.identity + " is not in the signing domain " + sd.domain);
     }
     return {sd.domain, std::move(keys)};
@@ -90,7 +92,7 @@ int main(int argc, char** argv) {
     if (!canon) cli::usage(kProg, "--canon must be simple or relaxed, optionally /simple or /relaxed");
     if (!o.key_file.empty() && o.selectors.size() != 1) cli::usage(kProg, "--key needs exactly one --selector");
     o.domain = lower(o.domain);
-    if (!o.domain.empty() && !dkim::plausible_name(o.domain)) cli::usage(kProg, "--domain: not a domain name");
+    if (!o.domain.empty() && !dns::Domain::parse(o.domain, dns::NameRules::Mail)) cli::usage(kProg, "--domain: not a domain name");
     std::vector<std::string> names;
     for (auto& n : split(o.headers, ':'))
         if (!n.empty()) names.push_back(std::move(n));
@@ -102,7 +104,7 @@ int main(int argc, char** argv) {
     }
     if (!has_from) cli::usage(kProg, "--headers must include From (RFC 6376 5.4)");
     for (const auto& s : o.selectors)
-        if (!dkim::plausible_name(s)) cli::usage(kProg, "--selector: bad selector name: " + s);
+        if (!dns::Domain::parse(s, dns::NameRules::Mail)) cli::usage(kProg, "--selector: bad selector name: " + s);
     for (char c : o.identity)  // a printable address; i= encodes ';' and '=' itself
         if (c < 33 || c > 126) cli::usage(kProg, "--identity: not an address");
 

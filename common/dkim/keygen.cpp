@@ -8,6 +8,7 @@
 
 #include "crypto/base64.hpp"
 #include "crypto/secret.hpp"
+#include "dns/domain.hpp"
 #include "qmail/control.hpp"
 #include "util/atomic_file.hpp"
 #include "util/io.hpp"
@@ -18,29 +19,11 @@ namespace {
 
 constexpr std::string_view kDomainkey = "._domainkey.";
 constexpr std::size_t kMaxName = 253;         // RFC 1035 §2.3.4, as text without the root dot
-constexpr std::size_t kMaxLabel = 63;
 constexpr std::size_t kMaxCharString = 255;   // RFC 1035 §3.3: one length octet
 // The selector file lists a few names; the signer's own bound (control files).
 constexpr std::size_t kMaxSelectorFile = 1u << 20;
 
-bool let_dig(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/// Let-dig [Ldh-str] (RFC 5321 §4.1.2; RFC 1123 §2.1 host names), 1..63 octets.
-bool ldh_label(std::string_view label) {
-    if (label.empty() || label.size() > kMaxLabel || !let_dig(label.front()) || !let_dig(label.back())) return false;
-    return std::all_of(label.begin(), label.end(), [](char c) { return let_dig(c) || c == '-'; });
-}
-
-bool ldh_labels(std::string_view name) {
-    for (const auto& label : split(name, '.'))
-        if (!ldh_label(label)) return false;
-    return true;
-}
-
 std::string errno_text() { return std::strerror(errno); }
-
 
 /// Creates directory `dir` (0750, less under a stricter umask) unless it exists.
 Result<void> make_dir(const std::string& dir) {
@@ -77,16 +60,16 @@ Result<void> install_key(const KeygenRequest& req, const crypto::PrivateKey& key
 }  // namespace
 
 Result<std::string> keygen_domain(std::string_view name) {
-    std::string domain = lower(name);
-    if (!domain.empty() && domain.back() == '.') domain.pop_back();
-    if (domain.empty() || domain.size() > kMaxName || !ldh_labels(domain))
+    auto domain = dns::Domain::parse(name, dns::NameRules::Host);
+    if (!domain)
         return fail("bad domain '" + printable(name) +
                     "': want letters, digits, hyphens and dots (RFC 1123 2.1; IDNs as xn--)");
-    return domain;
+    return domain->str();
 }
 
 Result<std::string> keygen_selector(std::string_view name) {
-    if (name.empty() || name.size() > kMaxName || !ldh_labels(name))
+    // A selector is relative: no trailing dot, unlike a domain.
+    if (name.ends_with('.') || !dns::Domain::parse(name, dns::NameRules::Host))
         return fail("bad selector '" + printable(name) +
                     "': want letters, digits, hyphens and dots (RFC 6376 3.1)");
     if (name == "selector") return fail("bad selector 'selector': that file lists the active selectors");

@@ -15,14 +15,16 @@
 
 namespace qauth::dkim {
 
-/// `name` lower-cased, without one trailing dot, when it is a plausible
-/// domain name: labels of 1..63 letters, digits and inner hyphens (RFC 1035
-/// §2.3.1; IDNs in their xn-- form), 253 octets at most. Anything else is
-/// refused, which also keeps the name safe as a path component.
+/// `name` lower-cased, without one trailing dot, when it is a host name
+/// under dns::NameRules::Host (dns/domain.hpp): labels of 1..63 letters,
+/// digits and inner hyphens (RFC 1035 §2.3.1; IDNs in their xn-- form), 253
+/// octets at most. Anything else is refused with "bad domain ...", which also
+/// keeps the name safe as a path component.
 Result<std::string> keygen_domain(std::string_view name);
 
 /// `name` when it is a selector (RFC 6376 §3.1: sub-domain *("." sub-domain),
-/// RFC 5321 §4.1.2 sub-domain), labels of at most 63 octets. Case is kept.
+/// RFC 5321 §4.1.2 sub-domain): dns::NameRules::Host without a trailing dot.
+/// Case is kept (it names the key file).
 /// "selector" is refused: that file in the domain's directory is the list of
 /// active selectors.
 Result<std::string> keygen_selector(std::string_view name);

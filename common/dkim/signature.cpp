@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "crypto/base64.hpp"
+#include "dns/domain.hpp"
 #include "util/strings.hpp"
 #include "util/tag_list.hpp"
 
@@ -22,22 +23,6 @@ Result<Algorithm> parse_algorithm(std::string_view text) {
     if (text == "rsa-sha1") return Algorithm{KeyType::Rsa, HashAlg::Sha1};
     if (text == "ed25519-sha256") return Algorithm{KeyType::Ed25519, HashAlg::Sha256};
     return fail("RFC 6376 3.5: unsupported algorithm a=" + std::string(text.substr(0, 32)));
-}
-
-bool plausible_name(std::string_view n) {
-    if (n.empty() || n.size() > 253) return false;
-    for (char c : n)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-              c == '_'))
-            return false;
-    return n.front() != '.' && n.find("..") == std::string_view::npos;
-}
-
-bool domain_within(std::string_view domain, std::string_view parent) {
-    if (domain.size() < parent.size()) return false;
-    if (domain.size() == parent.size()) return iequals(domain, parent);
-    std::size_t off = domain.size() - parent.size();
-    return domain[off - 1] == '.' && iequals(domain.substr(off), parent);
 }
 
 std::optional<std::string> decode_dkim_qp(std::string_view text) {
@@ -140,12 +125,13 @@ Result<Signature> parse_signature(std::string_view value) {
 
     auto d = need("d");
     if (!d) return std::unexpected(d.error());
-    if (!plausible_name(*d)) return fail("RFC 6376 3.5: bad d= domain");
+    auto domain = dns::Domain::parse(*d, dns::NameRules::Mail);
+    if (!domain) return fail("RFC 6376 3.5: bad d= domain");
     sig.domain = *d;
 
     auto s = need("s");
     if (!s) return std::unexpected(s.error());
-    if (!plausible_name(*s)) return fail("RFC 6376 3.5: bad s= selector");
+    if (!dns::Domain::parse(*s, dns::NameRules::Mail)) return fail("RFC 6376 3.5: bad s= selector");
     sig.selector = *s;
 
     auto h = need("h");
@@ -165,7 +151,8 @@ Result<Signature> parse_signature(std::string_view value) {
         if (!id) return fail("RFC 6376 3.5: bad i= encoding");
         std::size_t at = id->rfind('@');
         if (at == std::string::npos) return fail("RFC 6376 3.5: i= has no '@'");
-        if (!domain_within(std::string_view(*id).substr(at + 1), sig.domain))
+        auto idom = dns::Domain::parse(std::string_view(*id).substr(at + 1), dns::NameRules::Mail);
+        if (!idom || !idom->within(*domain))
             return fail("RFC 6376 6.1.1: i= domain is not d= or a subdomain of it");
         sig.identity = std::move(*id);
         sig.identity_given = true;

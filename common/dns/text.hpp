@@ -13,11 +13,12 @@ namespace qauth::dns {
 /// The longest CNAME chain any resolver follows for one lookup.
 inline constexpr int kMaxCnameLinks = 8;
 
-/// The lookup key of `name`: ASCII letters lower-cased (RFC 4343 §3), one
-/// trailing dot removed, "" for the root ("."). The text is taken literally,
-/// byte for byte: no "\." or "\DDD" escapes. nullopt when it cannot be a
-/// domain name: empty, an empty label, a label over 63 octets or more than
-/// 255 octets in wire form (RFC 1035 §2.3.4).
+/// The lookup key of `name`: Domain::parse(name, NameRules::Query).str()
+/// (dns/domain.hpp): ASCII letters lower-cased (RFC 4343 §3), one trailing
+/// dot removed, "" for the root ("."), any other byte taken literally (no
+/// "\." or "\DDD" escapes). nullopt when it cannot be a domain name: empty,
+/// an empty label, a label over 63 octets or more than 255 octets in wire
+/// form (RFC 1035 §2.3.4).
 std::optional<std::string> canonical_name(std::string_view name);
 
 /// "TXT", "MX", ... for error messages.

@@ -1,5 +1,6 @@
 #include "mail/address.hpp"
 
+#include "dns/domain.hpp"
 #include "util/strings.hpp"
 
 namespace qauth::mail {
@@ -9,7 +10,6 @@ namespace {
 constexpr std::size_t kMaxAddresses = 100;
 constexpr std::size_t kMaxValue = 64 * 1024;
 
-std::string trim(std::string_view s) { return std::string(trim_fws(s)); }
 
 }  // namespace
 
@@ -21,7 +21,7 @@ std::vector<std::string> addresses(std::string_view v) {
     std::string cur, angle;
     bool in_angle = false, have_angle = false;
     auto push = [&] {
-        std::string a = trim(have_angle ? angle : cur);
+        std::string a(trim_fws(have_angle ? angle : cur));
         if (!a.empty() && out.size() < kMaxAddresses) out.push_back(std::move(a));
         cur.clear();
         angle.clear();
@@ -79,16 +79,11 @@ std::vector<std::string> addresses(std::string_view v) {
 std::optional<std::string> address_domain(std::string_view address) {
     std::size_t at = address.rfind('@');
     if (at == std::string_view::npos) return std::nullopt;
-    std::string d = trim(address.substr(at + 1));
-    while (!d.empty() && d.back() == '>') d.pop_back();
-    if (!d.empty() && d.back() == '.') d.pop_back();
-    if (d.empty() || d.size() > 253 || d.front() == '.' || d.find("..") != std::string::npos) return std::nullopt;
-    for (char& c : d) {
-        if (c >= 'A' && c <= 'Z') c += 32;
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'))
-            return std::nullopt;
-    }
-    return d;
+    std::string_view d = trim_fws(address.substr(at + 1));
+    while (!d.empty() && d.back() == '>') d.remove_suffix(1);
+    auto domain = dns::Domain::parse(d, dns::NameRules::Mail);
+    if (!domain) return std::nullopt;
+    return domain->str();
 }
 
 }  // namespace qauth::mail

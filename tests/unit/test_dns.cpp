@@ -16,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "dns/domain.hpp"
 #include "dns/ldns_resolver.hpp"
 #include "dns/ldns_util.hpp"
 #include "dns/resolver.hpp"
@@ -538,4 +539,45 @@ TEST_CASE("ldns resolver against a live DNS server (QAUTH_TEST_DNS_SERVER)" *
         CHECK(a.records == Records{"first", "second"});
         CHECK(t < 0.5);
     }
+}
+
+TEST_CASE("Domain: the rule sets, normalisation and within()") {
+    using qauth::dns::Domain;
+    using qauth::dns::NameRules;
+    auto ok = [](std::string_view t, NameRules r) { return Domain::parse(t, r).has_value(); };
+    for (NameRules r : {NameRules::Host, NameRules::Mail, NameRules::Query}) {
+        CAPTURE(static_cast<int>(r));
+        CHECK(Domain::parse("Example.COM.", r)->str() == "example.com");
+        CHECK(ok("xn--bcher-kva.example", r));
+        CHECK(ok(std::string(63, 'a') + ".com", r));
+        for (std::string bad : {std::string(), std::string(".."), std::string(".example.com"), std::string("example..com"), std::string("example.com.."), std::string(64, 'a') + ".com"})
+            CHECK_FALSE(ok(bad, r));
+        std::string n;
+        while (n.size() < 260) n += "abcdefghi.";
+        n = n.substr(0, 253);  // labels of 9, ends in "abc"
+        CHECK(ok(n, r));
+        CHECK_FALSE(ok(n + "d", r));
+    }
+    // Host: LDH with letter-or-digit ends; Mail adds '_' (RFC 2181 11); Query any byte.
+    CHECK_FALSE(ok("a_b.example", NameRules::Host));
+    CHECK(ok("a_b.example", NameRules::Mail));
+    CHECK(ok("_domainkey.example", NameRules::Mail));
+    CHECK(ok("sel._domainkey.example.com", NameRules::Mail));
+    for (NameRules r : {NameRules::Host, NameRules::Mail}) {
+        for (const char* bad : {"-a.example", "a-.example", "a/b", "a b", "\xc3\xa9.example", "*.example", "[192.0.2.1]", "."})
+            CHECK_FALSE(ok(bad, r));
+    }
+    CHECK(ok("a b.\xc3\xa9\x01", NameRules::Query));
+    CHECK(Domain::parse(".", NameRules::Query)->str().empty());  // the root
+    CHECK(Domain::parse("A\xc3\x89", NameRules::Query)->str() == "a\xc3\x89");  // ASCII only is folded
+    CHECK(Domain::parse("-a.example", NameRules::Host).error().reason.find("RFC 5321 4.1.2") == 0);
+
+    auto d = [](std::string_view t) { return *Domain::parse(t, NameRules::Mail); };
+    CHECK(d("a.example.com").within(d("example.com")));
+    CHECK(d("Example.COM").within(d("example.com.")));
+    CHECK(d("x.y.example.com").within(d("Y.example.com")));
+    CHECK_FALSE(d("badexample.com").within(d("example.com")));
+    CHECK_FALSE(d("example.com").within(d("a.example.com")));
+    CHECK_FALSE(d("example.co").within(d("example.com")));
+    CHECK(d("example.com").within(*Domain::parse(".", NameRules::Query)));
 }

@@ -83,7 +83,7 @@ std::string rcode_name(ldns_pkt_rcode rcode) {
 // type there, and the links followed so far.
 struct Chain {
     std::string end;
-    std::vector<std::string> records;
+    std::vector<Rdata> records;
     int links;
 };
 
@@ -97,19 +97,19 @@ Result<Chain> follow(const ldns_rr_list* rrs, Chain chain, RrType type) {
             const ldns_rr* rr = ldns_rr_list_rr(rrs, i);
             if (dname_key(ldns_rr_owner(rr)) != chain.end) continue;
             if (ldns_rr_get_type(rr) == want) {
-                auto text = record_text(rr);
-                if (!text) return fail("malformed " + std::string(type_name(type)) + " record");
-                chain.records.push_back(std::move(*text));
+                auto data = record_data(rr);
+                if (!data) return fail("malformed " + std::string(type_name(type)) + " record");
+                chain.records.push_back(std::move(*data));
             } else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME) {
                 cname = rr;
             }
         }
         if (!chain.records.empty() || !cname) return chain;
-        auto target = record_text(cname);
+        auto target = record_data(cname);
         if (!target) return fail("malformed CNAME record");
         if (++chain.links > kMaxCnameLinks)
             return fail("CNAME chain longer than " + std::to_string(kMaxCnameLinks) + " links (loop?)");
-        chain.end = canonical_name(*target).value_or("");
+        chain.end = canonical_name(target->text).value_or("");
     }
 }
 
@@ -270,7 +270,11 @@ Answer LdnsResolver::query(std::string_view name, RrType type) {
         auto followed = follow(ldns_pkt_answer(reply->get()), std::move(chain), type);
         if (!followed) return temp_fail(what + ": " + followed.error().reason);
         chain = std::move(*followed);
-        if (!chain.records.empty()) return Answer{Status::Answer, std::move(chain.records), {}};
+        if (!chain.records.empty()) {
+            Answer found{Status::Answer, {}, {}};
+            for (const Rdata& r : chain.records) append_record(found, r);
+            return found;
+        }
         // RFC 6604 §3: the RCODE speaks of the last name of the chain.
         if (ldns_pkt_get_rcode(reply->get()) == LDNS_RCODE_NXDOMAIN) return Answer{Status::NxDomain, {}, {}};
         if (chain.end == asked) return Answer{Status::NoData, {}, {}};

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "util/strings.hpp"
+
 namespace qauth::dns {
 
 namespace {
@@ -56,7 +58,7 @@ std::string dname_key(const ldns_rdf* dname) {
         if (!key.empty()) key += '.';
         for (std::size_t i = 0; i < len && pos < size; ++i, ++pos) {
             char c = static_cast<char>(d[pos]);
-            key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            key += ascii_lower(c);
         }
     }
     return key;

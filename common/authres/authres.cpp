@@ -39,7 +39,8 @@ std::string quoted(std::string_view raw) {
 }
 
 // A pvalue may be bare when it is a token, or [local-part] "@" domain made of
-// token characters (RFC 8601 §2.2); anything else is a quoted-string.
+// token characters (RFC 8601 §2.2); anything else is a quoted-string. A value
+// that printable() escaped ("\xNN") is never bare: '\' is not a token character.
 std::string pvalue(std::string_view raw) {
     std::string v = printable(raw);
     int ats = 0;

@@ -1,6 +1,5 @@
 #include "dns/ldns_resolver.hpp"
 
-#include <arpa/inet.h>
 #include <sys/time.h>
 
 #include <algorithm>
@@ -43,24 +42,18 @@ Result<ServerAddress> parse_server(std::string_view spec) {
             return fail("bad port" + usage);
         port = static_cast<std::uint16_t>(value);
     }
-    unsigned char buf[16];
-    ldns_rdf* rdf = nullptr;
-    if (inet_pton(AF_INET, ip.c_str(), buf) == 1)
-        rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4, buf);
-    else if (inet_pton(AF_INET6, ip.c_str(), buf) == 1)
-        rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_AAAA, 16, buf);
-    else
-        return fail("bad address" + usage);
+    auto addr = IpAddress::parse(ip);
+    if (!addr) return fail("bad address" + usage);
+    auto b = addr->bytes();
+    ldns_rdf* rdf = ldns_rdf_new_frm_data(addr->v4() ? LDNS_RDF_TYPE_A : LDNS_RDF_TYPE_AAAA, b.size(), b.data());
     if (!rdf) return fail("out of memory");
     return ServerAddress{LdnsPtr<ldns_rdf>(rdf), port};
 }
 
 // "192.0.2.1@53" or "2001:db8::1@53", for messages.
 std::string server_label(const ldns_rdf* ip, std::uint16_t port) {
-    char buf[INET6_ADDRSTRLEN] = "?";
-    int family = ldns_rdf_get_type(ip) == LDNS_RDF_TYPE_A ? AF_INET : AF_INET6;
-    inet_ntop(family, ldns_rdf_data(ip), buf, sizeof buf);
-    return std::string(buf) + "@" + std::to_string(port);
+    auto addr = IpAddress::from_bytes({ldns_rdf_data(ip), ldns_rdf_size(ip)});
+    return (addr ? addr->str() : std::string("?")) + "@" + std::to_string(port);
 }
 
 // The reply answers our question (RFC 5452 §3): same ID, same question.

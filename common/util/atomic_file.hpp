@@ -14,7 +14,7 @@ namespace qauth::io {
 
 /// How write_file_atomically() makes the new file.
 struct AtomicWrite {
-    mode_t mode = 0644;                 ///< permissions of the new file (before the umask is ignored: set by fchmod)
+    mode_t mode = 0644;                 ///< permissions of the new file, set by fchmod (the umask does not apply)
     const struct stat* owner = nullptr; ///< when set, the new file gets this uid/gid where we may (root)
     bool replace = true;                ///< rename over an existing file; false: hard-link, fail if it exists
 };

@@ -10,7 +10,7 @@ SAN     ?=
 
 # CXXFLAGS and LDFLAGS are the user's to set; what the build needs is in Q*.
 CXX      ?= g++
-PKGS     := openssl libsodium ldns libpsl
+PKGS     := openssl libsodium ldns
 CXXFLAGS ?= -O2 -g
 QCXXFLAGS := -std=c++23 -Wall -Wextra -Wno-deprecated-declarations -Icommon \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SAN)

@@ -17,7 +17,7 @@ bool is_token_char(char c) {
 
 std::string quoted(std::string_view raw) {
     std::string q = "\"";
-    for (char c : mail::printable(raw)) {
+    for (char c : printable(raw)) {
         if (c == '"' || c == '\\') q += '\\';
         q += c;
     }
@@ -25,9 +25,10 @@ std::string quoted(std::string_view raw) {
 }
 
 // A pvalue may be bare when it is a token, or [local-part] "@" domain made of
-// token characters (RFC 8601 §2.2); anything else is a quoted-string.
+// token characters (RFC 8601 §2.2); anything else is a quoted-string. A value
+// that printable() escaped ("\xNN") is never bare: '\' is not a token character.
 std::string pvalue(std::string_view raw) {
-    std::string v = mail::printable(raw);
+    std::string v = printable(raw);
     int ats = 0;
     bool bare = !v.empty();
     for (char c : v) {
@@ -43,7 +44,7 @@ std::string pvalue(std::string_view raw) {
 
 std::string format(std::string_view authserv_id, const std::vector<MethodResult>& results, std::string_view eol) {
     mail::Folder f("Authentication-Results:", eol);
-    std::string id = mail::printable(authserv_id);
+    std::string id = printable(authserv_id);
     if (results.empty()) {
         f.word(id + ";");
         f.word("none");
@@ -112,7 +113,7 @@ bool is_ours(const mail::HeaderField& field, std::string_view authserv_id) {
     auto id = authserv_id_of(field);
     if (!id) return false;
     auto bare = [](std::string_view v) { return v.ends_with('.') ? v.substr(0, v.size() - 1) : v; };
-    return mail::iequals(bare(*id), bare(authserv_id));
+    return iequals(bare(*id), bare(authserv_id));
 }
 
 std::size_t own_block(const mail::Header& header, std::string_view authserv_id) {

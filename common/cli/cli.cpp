@@ -7,9 +7,9 @@
 #include <exception>
 
 #include "dns/ldns_resolver.hpp"
-#include "mail/fold.hpp"
 #include "util/diag.hpp"
 #include "util/io.hpp"
+#include "util/strings.hpp"
 
 namespace qauth::cli {
 
@@ -97,7 +97,7 @@ const char* g_program = "qauth";
         why = e.what();
     } catch (...) {
     }
-    std::fprintf(stderr, "%s: fatal: internal error: %s\n", g_program, mail::printable(why).c_str());
+    std::fprintf(stderr, "%s: fatal: internal error: %s\n", g_program, printable(why).c_str());
     std::_Exit(qmail::exit_code(qmail::FilterStatus::Temporary));
 }
 

@@ -40,6 +40,10 @@ Result<PrivateKey> load_private_key(const std::string& path) {
     if (st.st_mode & S_IROTH)
         return fail(path + ": key file is readable by everyone (mode " + octal_mode(st.st_mode) +
                     "); chmod o-r it and replace the key if others may have read it");
+    // Whoever may write the key may sign as the domain, or make it unloadable.
+    if (st.st_mode & S_IWOTH)
+        return fail(path + ": key file is writable by everyone (mode " + octal_mode(st.st_mode) +
+                    "); chmod o-w it and replace the key, which others may have changed");
     if (st.st_size > kMaxKeyFile) return fail(path + ": key file too large to be a key");
 
     // Sized once from fstat, one byte more to notice growth; never reallocated.

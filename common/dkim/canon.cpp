@@ -1,5 +1,7 @@
 #include "dkim/canon.hpp"
 
+#include "util/strings.hpp"
+
 namespace qauth::dkim {
 
 std::string_view canon_name(Canon c) { return c == Canon::Simple ? "simple" : "relaxed"; }
@@ -41,7 +43,7 @@ void relaxed_header(std::string_view raw, std::string& out) {
     std::size_t colon = raw.find(':');
     std::string_view name = raw.substr(0, colon);
     while (!name.empty() && is_wsp(name.back())) name.remove_suffix(1);
-    for (char c : name) out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+    for (char c : name) out += ascii_lower(c);
     out += ':';
     if (colon == std::string_view::npos) {
         out += "\r\n";

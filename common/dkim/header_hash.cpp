@@ -6,12 +6,6 @@
 
 namespace qauth::dkim {
 
-namespace {
-
-bool is_fws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-}  // namespace
-
 std::string remove_b_value(std::string_view raw) {
     std::size_t pos = raw.find(':');
     pos = pos == std::string_view::npos ? 0 : pos + 1;

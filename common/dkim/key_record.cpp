@@ -1,9 +1,8 @@
 #include "dkim/key_record.hpp"
 
 #include "crypto/base64.hpp"
-#include "dkim/tag_list.hpp"
-#include "mail/header.hpp"
 #include "util/strings.hpp"
+#include "util/tag_list.hpp"
 
 namespace qauth::dkim {
 
@@ -24,23 +23,24 @@ Result<KeyRecord> parse_key_record(std::string_view text) {
     if (const std::string* v = list->find("v"); v && *v != "DKIM1")
         return fail("RFC 6376 3.6.1: key record v= is not DKIM1");
     if (const std::string* k = list->find("k")) {
-        if (mail::iequals(*k, "rsa"))
+        // Values are case-sensitive (RFC 6376 3.2), as dkimpy reads them.
+        if (*k == "rsa")
             key.type = crypto::KeyType::Rsa;
-        else if (mail::iequals(*k, "ed25519"))
+        else if (*k == "ed25519")
             key.type = crypto::KeyType::Ed25519;
         else
             return fail("RFC 6376 3.6.1: unknown key type k=" + k->substr(0, 16));
     }
     if (const std::string* h = list->find("h")) {
         each_word(*h, [&](std::string_view w) {
-            if (mail::iequals(w, "sha256")) key.hashes.push_back(crypto::HashAlg::Sha256);
-            if (mail::iequals(w, "sha1")) key.hashes.push_back(crypto::HashAlg::Sha1);
+            if (w == "sha256") key.hashes.push_back(crypto::HashAlg::Sha256);
+            if (w == "sha1") key.hashes.push_back(crypto::HashAlg::Sha1);
         });
         if (key.hashes.empty()) return fail("RFC 6376 3.6.1: key h= names no supported hash");
     }
     if (const std::string* s = list->find("s")) {
         bool email = false;
-        each_word(*s, [&](std::string_view w) { email |= (w == "*" || mail::iequals(w, "email")); });
+        each_word(*s, [&](std::string_view w) { email |= (w == "*" || w == "email"); });
         if (!email) return fail("RFC 6376 3.6.1: key s= does not allow email");
     }
     if (const std::string* t = list->find("t")) {

@@ -3,17 +3,14 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "crypto/base64.hpp"
 #include "crypto/secret.hpp"
-#include "mail/fold.hpp"
+#include "dns/domain.hpp"
 #include "qmail/control.hpp"
+#include "util/atomic_file.hpp"
 #include "util/io.hpp"
 #include "util/strings.hpp"
 
@@ -22,80 +19,11 @@ namespace {
 
 constexpr std::string_view kDomainkey = "._domainkey.";
 constexpr std::size_t kMaxName = 253;         // RFC 1035 §2.3.4, as text without the root dot
-constexpr std::size_t kMaxLabel = 63;
 constexpr std::size_t kMaxCharString = 255;   // RFC 1035 §3.3: one length octet
-
-bool let_dig(char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/// Let-dig [Ldh-str] (RFC 5321 §4.1.2; RFC 1123 §2.1 host names), 1..63 octets.
-bool ldh_label(std::string_view label) {
-    if (label.empty() || label.size() > kMaxLabel || !let_dig(label.front()) || !let_dig(label.back())) return false;
-    return std::all_of(label.begin(), label.end(), [](char c) { return let_dig(c) || c == '-'; });
-}
-
-bool ldh_labels(std::string_view name) {
-    for (const auto& label : split(name, '.'))
-        if (!ldh_label(label)) return false;
-    return true;
-}
+// The selector file lists a few names; the signer's own bound (control files).
+constexpr std::size_t kMaxSelectorFile = 1u << 20;
 
 std::string errno_text() { return std::strerror(errno); }
-
-
-/// A temporary file's name, unlinked at scope exit unless released.
-class TempName {
-public:
-    explicit TempName(std::string path) : path_(std::move(path)) {}
-    ~TempName() {
-        if (!path_.empty()) ::unlink(path_.c_str());
-    }
-    TempName(const TempName&) = delete;
-    TempName& operator=(const TempName&) = delete;
-    const std::string& path() const { return path_; }
-    void release() { path_.clear(); }
-
-private:
-    std::string path_;
-};
-
-std::string parent_dir(const std::string& path) {
-    std::size_t slash = path.rfind('/');
-    if (slash == std::string::npos) return ".";
-    return slash == 0 ? "/" : path.substr(0, slash);
-}
-
-/// Makes `content` the file `path`: a temporary file beside it (a name no
-/// selector can have: it starts with '.'), written with `mode`, given the
-/// owner of `like` when set and when we may (root), synced, then renamed over
-/// `path` or, without `replace`, hard-linked so that an existing file stays.
-/// The directory is synced last so that the new name survives a crash.
-Result<void> write_atomically(const std::string& path, std::string_view content, mode_t mode,
-                              const struct stat* like, bool replace) {
-    const std::string dir = parent_dir(path);
-    std::string pattern = dir + "/." + path.substr(path.rfind('/') + 1) + ".XXXXXX";
-    io::Fd fd(::mkstemp(pattern.data()));
-    if (fd.get() < 0) return fail(dir + ": cannot create a temporary file: " + errno_text());
-    TempName tmp(pattern);
-    if (like && ::fchown(fd.get(), like->st_uid, like->st_gid) != 0 && errno != EPERM)
-        return fail(tmp.path() + ": cannot set owner: " + errno_text());
-    if (::fchmod(fd.get(), mode) != 0) return fail(tmp.path() + ": cannot set mode: " + errno_text());
-    if (auto w = io::write_all(fd.get(), content); !w) return fail(tmp.path() + ": " + w.error().reason);
-    if (::fsync(fd.get()) != 0 || !fd.close()) return fail(tmp.path() + ": cannot write: " + errno_text());
-
-    if (replace) {
-        if (::rename(tmp.path().c_str(), path.c_str()) != 0)
-            return fail(path + ": cannot replace: " + errno_text());
-        tmp.release();
-    } else if (::link(tmp.path().c_str(), path.c_str()) != 0) {
-        if (errno == EEXIST) return fail(path + ": exists already; not replaced without --force");
-        return fail(path + ": cannot create: " + errno_text());
-    }
-    io::Fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (dirfd.get() < 0 || ::fsync(dirfd.get()) != 0) return fail(dir + ": cannot sync: " + errno_text());
-    return {};
-}
 
 /// Creates directory `dir` (0750, less under a stricter umask) unless it exists.
 Result<void> make_dir(const std::string& dir) {
@@ -122,7 +50,7 @@ Result<crypto::PrivateKey> make_key(const KeygenRequest& req, const std::string&
 
 Result<void> install_key(const KeygenRequest& req, const crypto::PrivateKey& key, const std::string& domain_dir,
                          const std::string& key_file, std::string_view selector) {
-    for (const std::string& dir : {parent_dir(domain_dir), domain_dir})
+    for (const std::string& dir : {io::parent_dir(domain_dir), domain_dir})
         if (auto ok = make_dir(dir); !ok) return ok;
     if (auto ok = install_key_file(key_file, crypto::SecretString(key.to_pem()).view(), req.replace); !ok) return ok;
     if (auto ok = activate_selector(domain_dir, selector); !ok) return std::unexpected(ok.error());
@@ -132,17 +60,17 @@ Result<void> install_key(const KeygenRequest& req, const crypto::PrivateKey& key
 }  // namespace
 
 Result<std::string> keygen_domain(std::string_view name) {
-    std::string domain = lower(name);
-    if (!domain.empty() && domain.back() == '.') domain.pop_back();
-    if (domain.empty() || domain.size() > kMaxName || !ldh_labels(domain))
-        return fail("bad domain '" + mail::printable(name) +
+    auto domain = dns::Domain::parse(name, dns::NameRules::Host);
+    if (!domain)
+        return fail("bad domain '" + printable(name) +
                     "': want letters, digits, hyphens and dots (RFC 1123 2.1; IDNs as xn--)");
-    return domain;
+    return domain->str();
 }
 
 Result<std::string> keygen_selector(std::string_view name) {
-    if (name.empty() || name.size() > kMaxName || !ldh_labels(name))
-        return fail("bad selector '" + mail::printable(name) +
+    // A selector is relative: no trailing dot, unlike a domain.
+    if (name.ends_with('.') || !dns::Domain::parse(name, dns::NameRules::Host))
+        return fail("bad selector '" + printable(name) +
                     "': want letters, digits, hyphens and dots (RFC 6376 3.1)");
     if (name == "selector") return fail("bad selector 'selector': that file lists the active selectors");
     return std::string(name);
@@ -174,31 +102,33 @@ Result<void> install_key_file(const std::string& path, std::string_view pem, boo
     if (replace && ::stat(path.c_str(), &old) == 0) {
         // Keep a replaced key readable by whoever could read the old one (the
         // signer's user or group), never by everyone.
-        return write_atomically(path, pem, (old.st_mode & S_IRGRP) ? 0640 : 0600, &old, true);
+        return io::write_file_atomically(path, pem, {(old.st_mode & S_IRGRP) ? 0640u : 0600u, &old, true});
     }
-    return write_atomically(path, pem, 0600, nullptr, replace);
+    return io::write_file_atomically(path, pem, {0600, nullptr, replace});
 }
 
 Result<bool> activate_selector(const std::string& domain_dir, std::string_view selector) {
     const std::string file = domain_dir + "/selector";
+    // Two runs for the same domain must not both read the old list and each
+    // rename its own new one over it: the read-modify-rename holds the lock.
+    auto lock = io::DirLock::acquire(domain_dir);
+    if (!lock) return std::unexpected(lock.error());
     auto listed = qmail::ControlDir(domain_dir).lines("selector");
     if (!listed) return std::unexpected(listed.error());
     const std::vector<std::string> active = listed->value_or(std::vector<std::string>{});
     if (std::find(active.begin(), active.end(), selector) != active.end()) return false;
 
-    std::string text;
+    bool missing = false;
+    auto text = io::read_file(file, kMaxSelectorFile, &missing);
+    if (!text && !missing) return std::unexpected(text.error());
     struct stat old;
-    const bool had_file = ::stat(file.c_str(), &old) == 0;
-    if (had_file) {
-        std::ifstream in(file, std::ios::binary);
-        std::ostringstream s;
-        if (!(s << in.rdbuf())) return fail(file + ": cannot read");
-        text = s.str();
-        if (!text.empty() && text.back() != '\n') text += '\n';
-    }
-    if (active.empty() && selector != "default" && exists(domain_dir + "/default")) text += "default\n";
-    text.append(selector) += '\n';
-    if (auto ok = write_atomically(file, text, had_file ? (old.st_mode & 0666) : 0644, had_file ? &old : nullptr, true);
+    const bool had_file = !missing && ::stat(file.c_str(), &old) == 0;
+    std::string out = had_file ? *text : std::string();
+    if (!out.empty() && out.back() != '\n') out += '\n';
+    if (active.empty() && selector != "default" && exists(domain_dir + "/default")) out += "default\n";
+    out.append(selector) += '\n';
+    if (auto ok = io::write_file_atomically(
+            file, out, {had_file ? (old.st_mode & 0666) : 0644u, had_file ? &old : nullptr, true});
         !ok)
         return std::unexpected(ok.error());
     return true;
@@ -227,7 +157,7 @@ Result<KeygenOutcome> run_keygen(const KeygenRequest& req, const Publish& publis
     std::string kind(crypto::key_type_name(key->type()));
     if (key->type() == crypto::KeyType::Rsa) kind += " " + std::to_string(key->bits()) + "-bit";
     out.records = "; DKIM " + kind + " key, selector " + *selector + ": private key in " +
-                  mail::printable(out.key_file, 1000) + "\n";
+                  printable(out.key_file, 1000) + "\n";
     const std::string text = key_record_text(*key);
     for (const auto& d : domains) out.records += zone_records(*selector, d, text);
     // The records go out before the key is installed and activated: when they

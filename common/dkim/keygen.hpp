@@ -15,14 +15,16 @@
 
 namespace qauth::dkim {
 
-/// `name` lower-cased, without one trailing dot, when it is a plausible
-/// domain name: labels of 1..63 letters, digits and inner hyphens (RFC 1035
-/// §2.3.1; IDNs in their xn-- form), 253 octets at most. Anything else is
-/// refused, which also keeps the name safe as a path component.
+/// `name` lower-cased, without one trailing dot, when it is a host name
+/// under dns::NameRules::Host (dns/domain.hpp): labels of 1..63 letters,
+/// digits and inner hyphens (RFC 1035 §2.3.1; IDNs in their xn-- form), 253
+/// octets at most. Anything else is refused with "bad domain ...", which also
+/// keeps the name safe as a path component.
 Result<std::string> keygen_domain(std::string_view name);
 
 /// `name` when it is a selector (RFC 6376 §3.1: sub-domain *("." sub-domain),
-/// RFC 5321 §4.1.2 sub-domain), labels of at most 63 octets. Case is kept.
+/// RFC 5321 §4.1.2 sub-domain): dns::NameRules::Host without a trailing dot.
+/// Case is kept (it names the key file).
 /// "selector" is refused: that file in the domain's directory is the list of
 /// active selectors.
 Result<std::string> keygen_selector(std::string_view name);
@@ -41,8 +43,9 @@ std::string zone_txt(std::string_view text);
 /// (RFC 4870 §3.6.2: all mail from the domain is signed).
 std::string zone_records(std::string_view selector, std::string_view domain, std::string_view record_text);
 
-/// Writes `pem` as the key file `path`, mode 0600, through a temporary file
-/// in the same directory, synced and then renamed (`replace`) or linked
+/// Writes `pem` as the key file `path`, mode 0600, with
+/// io::write_file_atomically: a temporary file in the same directory, synced
+/// and then renamed (`replace`) or linked
 /// (otherwise, so that an existing key is never overwritten): a crash leaves
 /// the old key or the new one, never part of one. A replaced key passes on
 /// its owner and group (when we may set them) and, if it was group-readable,
@@ -50,7 +53,10 @@ std::string zone_records(std::string_view selector, std::string_view domain, std
 Result<void> install_key_file(const std::string& path, std::string_view pem, bool replace);
 
 /// Adds `selector` to the active selector file `domain_dir`/selector (one
-/// per line, comments kept), creating it when missing; replaced atomically.
+/// per line, comments kept), creating it when missing; replaced atomically
+/// (io::write_file_atomically) under an exclusive lock on `domain_dir`
+/// (io::DirLock), so that parallel runs for one domain lose no entry. The
+/// file is read with io::read_file: bounded, and a FIFO does not block.
 /// While the file is missing or lists nothing the signer uses "default", so
 /// if a "default" key exists it is listed too, to stay active. Returns false
 /// when the selector was already listed (nothing written).

@@ -5,7 +5,7 @@
 #include <cstring>
 #include <sys/stat.h>
 
-#include "dkim/signature.hpp"
+#include "dns/domain.hpp"
 #include "mail/address.hpp"
 
 namespace qauth::dkim {
@@ -13,7 +13,8 @@ namespace qauth::dkim {
 Result<std::vector<SigningKey>> load_domain_keys(const qmail::ControlDir& control, std::string_view domain,
                                                  const std::vector<std::string>& selectors) {
     std::vector<SigningKey> keys;
-    if (!plausible_name(domain)) return keys;
+    // A name under the Mail rules is also safe as a path component.
+    if (!dns::Domain::parse(domain, dns::NameRules::Mail)) return keys;
     const std::string dir = "domainkeys/" + std::string(domain);
     struct stat st;
     if (::stat(control.path(dir).c_str(), &st) != 0) {
@@ -38,7 +39,7 @@ Result<std::vector<SigningKey>> load_domain_keys(const qmail::ControlDir& contro
         if (std::find(active.begin(), active.begin() + static_cast<std::ptrdiff_t>(i), sel) !=
             active.begin() + static_cast<std::ptrdiff_t>(i))
             continue;  // a selector listed twice signs once
-        if (!plausible_name(sel) || sel == "selector")  // "selector" is the list itself
+        if (!dns::Domain::parse(sel, dns::NameRules::Mail) || sel == "selector")  // "selector" is the list itself
             return fail((selectors.empty() ? control.path(dir + "/selector") + ": " : std::string("--selector: ")) +
                         "bad selector name: " + sel);
         auto key = crypto::load_private_key(control.path(dir + "/" + sel));

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "dkim/signature.hpp"
+#include "dns/domain.hpp"
 #include "mail/address.hpp"
 #include "mail/reader.hpp"
 #include "util/strings.hpp"
@@ -13,8 +13,9 @@ namespace {
 
 // RFC 6376 §3.5 i=: the identity's domain is d= or a subdomain of it.
 Result<void> check_identity(const std::string& identity, const std::string& domain) {
-    auto idom = mail::address_domain(identity);
-    if (!idom || !domain_within(*idom, domain))
+    auto idom = dns::Domain::parse(mail::address_domain(identity).value_or(""), dns::NameRules::Mail);
+    auto sdom = dns::Domain::parse(domain, dns::NameRules::Mail);
+    if (!idom || !sdom || !idom->within(*sdom))
         return usage_error("--identity " + identity + " is not in the signing domain " + domain);
     return {};
 }
@@ -30,9 +31,9 @@ Result<SignPolicy> check_sign_options(const SignOptions& o) {
     if (!o.key_file.empty() && o.selectors.size() != 1) return usage_error("--key needs exactly one --selector");
     p.key_file = o.key_file;
     p.domain = lower(o.domain);
-    if (!p.domain.empty() && !plausible_name(p.domain)) return usage_error("--domain: not a domain name");
+    if (!p.domain.empty() && !dns::Domain::parse(p.domain, dns::NameRules::Mail)) return usage_error("--domain: not a domain name");
     for (const auto& s : o.selectors)
-        if (!plausible_name(s) || s == "selector")  // "selector" is the file listing the active ones
+        if (!dns::Domain::parse(s, dns::NameRules::Mail) || s == "selector")  // "selector" is the file listing the active ones
             return usage_error("--selector: bad selector name: " + s);
     p.selectors = o.selectors;
     if (o.headers) {
@@ -42,7 +43,7 @@ Result<SignPolicy> check_sign_options(const SignOptions& o) {
         for (const auto& n : p.headers)
             for (char c : n)  // RFC 5322 3.6.8 field names; ';' would end the h= tag
                 if (c < 33 || c > 126 || c == ';') return usage_error("--headers: not a header field name: " + n);
-        if (std::none_of(p.headers.begin(), p.headers.end(), [](const auto& n) { return mail::iequals(n, "from"); }))
+        if (std::none_of(p.headers.begin(), p.headers.end(), [](const auto& n) { return iequals(n, "from"); }))
             return usage_error("--headers must include From (RFC 6376 5.4)");
     }
     if (!o.identity.empty()) {
@@ -91,7 +92,7 @@ std::vector<SignParams> sign_params(const SignPolicy& policy, const KeyChoice& c
     std::vector<std::string> names;
     std::size_t sigs_left = header.count("DKIM-Signature");
     for (const auto& n : policy.headers) {
-        if (mail::iequals(n, "dkim-signature")) {
+        if (iequals(n, "dkim-signature")) {
             if (sigs_left == 0) continue;
             --sigs_left;
         }

@@ -4,9 +4,9 @@
 #include <limits>
 
 #include "crypto/base64.hpp"
-#include "dkim/tag_list.hpp"
-#include "mail/header.hpp"
+#include "dns/domain.hpp"
 #include "util/strings.hpp"
+#include "util/tag_list.hpp"
 
 namespace qauth::dkim {
 
@@ -18,26 +18,11 @@ std::string algorithm_name(Algorithm a) {
 Result<Algorithm> parse_algorithm(std::string_view text) {
     using crypto::HashAlg;
     using crypto::KeyType;
-    if (mail::iequals(text, "rsa-sha256")) return Algorithm{KeyType::Rsa, HashAlg::Sha256};
-    if (mail::iequals(text, "rsa-sha1")) return Algorithm{KeyType::Rsa, HashAlg::Sha1};
-    if (mail::iequals(text, "ed25519-sha256")) return Algorithm{KeyType::Ed25519, HashAlg::Sha256};
+    // Values are case-sensitive (RFC 6376 3.2): "RSA-SHA256" is not a= rsa-sha256.
+    if (text == "rsa-sha256") return Algorithm{KeyType::Rsa, HashAlg::Sha256};
+    if (text == "rsa-sha1") return Algorithm{KeyType::Rsa, HashAlg::Sha1};
+    if (text == "ed25519-sha256") return Algorithm{KeyType::Ed25519, HashAlg::Sha256};
     return fail("RFC 6376 3.5: unsupported algorithm a=" + std::string(text.substr(0, 32)));
-}
-
-bool plausible_name(std::string_view n) {
-    if (n.empty() || n.size() > 253) return false;
-    for (char c : n)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-              c == '_'))
-            return false;
-    return n.front() != '.' && n.find("..") == std::string_view::npos;
-}
-
-bool domain_within(std::string_view domain, std::string_view parent) {
-    if (domain.size() < parent.size()) return false;
-    if (domain.size() == parent.size()) return mail::iequals(domain, parent);
-    std::size_t off = domain.size() - parent.size();
-    return domain[off - 1] == '.' && mail::iequals(domain.substr(off), parent);
 }
 
 std::optional<std::string> decode_dkim_qp(std::string_view text) {
@@ -140,12 +125,13 @@ Result<Signature> parse_signature(std::string_view value) {
 
     auto d = need("d");
     if (!d) return std::unexpected(d.error());
-    if (!plausible_name(*d)) return fail("RFC 6376 3.5: bad d= domain");
+    auto domain = dns::Domain::parse(*d, dns::NameRules::Mail);
+    if (!domain) return fail("RFC 6376 3.5: bad d= domain");
     sig.domain = *d;
 
     auto s = need("s");
     if (!s) return std::unexpected(s.error());
-    if (!plausible_name(*s)) return fail("RFC 6376 3.5: bad s= selector");
+    if (!dns::Domain::parse(*s, dns::NameRules::Mail)) return fail("RFC 6376 3.5: bad s= selector");
     sig.selector = *s;
 
     auto h = need("h");
@@ -155,7 +141,7 @@ Result<Signature> parse_signature(std::string_view value) {
     if (names.size() > kMaxSignedFields) return fail("RFC 6376 3.5: h= names more than 1000 fields");
     for (auto& name : names) {
         if (name.empty()) return fail("RFC 6376 3.5: empty name in h=");
-        has_from |= mail::iequals(name, "from");
+        has_from |= iequals(name, "from");
         sig.headers.push_back(std::move(name));
     }
     if (!has_from) return fail("RFC 6376 5.4: h= does not include From");
@@ -165,7 +151,8 @@ Result<Signature> parse_signature(std::string_view value) {
         if (!id) return fail("RFC 6376 3.5: bad i= encoding");
         std::size_t at = id->rfind('@');
         if (at == std::string::npos) return fail("RFC 6376 3.5: i= has no '@'");
-        if (!domain_within(std::string_view(*id).substr(at + 1), sig.domain))
+        auto idom = dns::Domain::parse(std::string_view(*id).substr(at + 1), dns::NameRules::Mail);
+        if (!idom || !idom->within(*domain))
             return fail("RFC 6376 6.1.1: i= domain is not d= or a subdomain of it");
         sig.identity = std::move(*id);
         sig.identity_given = true;
@@ -181,7 +168,7 @@ Result<Signature> parse_signature(std::string_view value) {
     if (const std::string* q = list->find("q")) {
         // q= is a colon-separated list; dns/txt must be among the methods (§3.5).
         bool dns = false;
-        for (const auto& m : split(strip_fws(*q), ':')) dns |= mail::iequals(m, "dns/txt") || mail::iequals(m, "dns");
+        for (const auto& m : split(strip_fws(*q), ':')) dns |= m == "dns/txt" || m == "dns";
         if (!dns) return fail("RFC 6376 3.5: q= does not offer dns/txt");
     }
     if (const std::string* t = list->find("t")) {

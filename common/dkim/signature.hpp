@@ -47,8 +47,10 @@ struct Signature {
 /// Parses and checks the value of a DKIM-Signature field (§3.5, §6.1.1):
 /// required tags v a b bh d h s; v=1; known algorithm and canonicalization;
 /// h= containing From; i= inside d=; q= listing dns/txt; x= after t=.
+/// d= and s= must be names under dns::NameRules::Mail (dns/domain.hpp), the
+/// i= domain within d= (dns::Domain::within).
 /// Errors cite the rule; every error means PERMFAIL for this signature.
-/// Time checks (expiry) are the verifier's: see check_times().
+/// Time checks (expiry) are the verifier's: see check_expiry().
 Result<Signature> parse_signature(std::string_view value);
 
 /// RFC 6376 §3.5 x=: fails when the signature expired before `now` (Unix
@@ -62,13 +64,5 @@ std::optional<std::string> decode_dkim_qp(std::string_view text);
 /// Encodes `text` as DKIM-quoted-printable (§2.11): every byte outside
 /// %x21-3A / %x3C / %x3E-7E (that is ';', '=', space, controls, 8-bit) as =XX.
 std::string encode_dkim_qp(std::string_view text);
-
-/// True when `name` is a plausible d= domain or s= selector (RFC 6376 §3.5):
-/// letters, digits, '-', '_' and dots, not starting with a dot, no "..",
-/// at most 253 bytes. Such a name is also safe as a single path component.
-bool plausible_name(std::string_view name);
-
-/// True when `domain` equals `parent` or is a subdomain of it, ignoring case.
-bool domain_within(std::string_view domain, std::string_view parent);
 
 }  // namespace qauth::dkim

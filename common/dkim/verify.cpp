@@ -8,7 +8,8 @@
 #include "dkim/header_hash.hpp"
 #include "dkim/key_record.hpp"
 #include "dkim/signature.hpp"
-#include "dkim/tag_list.hpp"
+#include "util/strings.hpp"
+#include "util/tag_list.hpp"
 
 namespace qauth::dkim {
 
@@ -141,7 +142,7 @@ void Verifier::Impl::check(Pending& p) {
         return decide(p, DkimResult::PermError, Failure::HashNotAllowed);
     if (key->strict) {
         std::string_view idom = std::string_view(sig.identity).substr(sig.identity.rfind('@') + 1);
-        if (!mail::iequals(idom, sig.domain))
+        if (!iequals(idom, sig.domain))
             return decide(p, DkimResult::PermError, Failure::StrictIdentity);
     }
     auto pub = crypto::parse_public_key(key->type, key->public_key);

@@ -1,6 +1,5 @@
 #include "dns/ldns_resolver.hpp"
 
-#include <arpa/inet.h>
 #include <sys/time.h>
 
 #include <algorithm>
@@ -11,6 +10,7 @@
 
 #include "dns/ldns_util.hpp"
 #include "dns/text.hpp"
+#include "util/strings.hpp"
 
 namespace qauth::dns {
 
@@ -29,7 +29,7 @@ struct ServerAddress {
 };
 
 Result<ServerAddress> parse_server(std::string_view spec) {
-    const std::string usage = " in '" + one_line(spec) + "' (expected IP or IP@PORT)";
+    const std::string usage = " in '" + printable(spec) + "' (expected IP or IP@PORT)";
     std::string ip(spec);
     std::uint16_t port = 53;
     if (auto at = spec.rfind('@'); at != std::string_view::npos) {
@@ -42,24 +42,18 @@ Result<ServerAddress> parse_server(std::string_view spec) {
             return fail("bad port" + usage);
         port = static_cast<std::uint16_t>(value);
     }
-    unsigned char buf[16];
-    ldns_rdf* rdf = nullptr;
-    if (inet_pton(AF_INET, ip.c_str(), buf) == 1)
-        rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_A, 4, buf);
-    else if (inet_pton(AF_INET6, ip.c_str(), buf) == 1)
-        rdf = ldns_rdf_new_frm_data(LDNS_RDF_TYPE_AAAA, 16, buf);
-    else
-        return fail("bad address" + usage);
+    auto addr = IpAddress::parse(ip);
+    if (!addr) return fail("bad address" + usage);
+    auto b = addr->bytes();
+    ldns_rdf* rdf = ldns_rdf_new_frm_data(addr->v4() ? LDNS_RDF_TYPE_A : LDNS_RDF_TYPE_AAAA, b.size(), b.data());
     if (!rdf) return fail("out of memory");
     return ServerAddress{LdnsPtr<ldns_rdf>(rdf), port};
 }
 
 // "192.0.2.1@53" or "2001:db8::1@53", for messages.
 std::string server_label(const ldns_rdf* ip, std::uint16_t port) {
-    char buf[INET6_ADDRSTRLEN] = "?";
-    int family = ldns_rdf_get_type(ip) == LDNS_RDF_TYPE_A ? AF_INET : AF_INET6;
-    inet_ntop(family, ldns_rdf_data(ip), buf, sizeof buf);
-    return std::string(buf) + "@" + std::to_string(port);
+    auto addr = IpAddress::from_bytes({ldns_rdf_data(ip), ldns_rdf_size(ip)});
+    return (addr ? addr->str() : std::string("?")) + "@" + std::to_string(port);
 }
 
 // The reply answers our question (RFC 5452 §3): same ID, same question.
@@ -82,7 +76,7 @@ std::string rcode_name(ldns_pkt_rcode rcode) {
 // type there, and the links followed so far.
 struct Chain {
     std::string end;
-    std::vector<std::string> records;
+    std::vector<Rdata> records;
     int links;
 };
 
@@ -96,19 +90,19 @@ Result<Chain> follow(const ldns_rr_list* rrs, Chain chain, RrType type) {
             const ldns_rr* rr = ldns_rr_list_rr(rrs, i);
             if (dname_key(ldns_rr_owner(rr)) != chain.end) continue;
             if (ldns_rr_get_type(rr) == want) {
-                auto text = record_text(rr);
-                if (!text) return fail("malformed " + std::string(type_name(type)) + " record");
-                chain.records.push_back(std::move(*text));
+                auto data = record_data(rr);
+                if (!data) return fail("malformed " + std::string(type_name(type)) + " record");
+                chain.records.push_back(std::move(*data));
             } else if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_CNAME) {
                 cname = rr;
             }
         }
         if (!chain.records.empty() || !cname) return chain;
-        auto target = record_text(cname);
+        auto target = record_data(cname);
         if (!target) return fail("malformed CNAME record");
         if (++chain.links > kMaxCnameLinks)
             return fail("CNAME chain longer than " + std::to_string(kMaxCnameLinks) + " links (loop?)");
-        chain.end = canonical_name(*target).value_or("");
+        chain.end = canonical_name(target->text).value_or("");
     }
 }
 
@@ -269,7 +263,11 @@ Answer LdnsResolver::query(std::string_view name, RrType type) {
         auto followed = follow(ldns_pkt_answer(reply->get()), std::move(chain), type);
         if (!followed) return temp_fail(what + ": " + followed.error().reason);
         chain = std::move(*followed);
-        if (!chain.records.empty()) return Answer{Status::Answer, std::move(chain.records), {}};
+        if (!chain.records.empty()) {
+            Answer found{Status::Answer, {}, {}};
+            for (const Rdata& r : chain.records) append_record(found, r);
+            return found;
+        }
         // RFC 6604 §3: the RCODE speaks of the last name of the chain.
         if (ldns_pkt_get_rcode(reply->get()) == LDNS_RCODE_NXDOMAIN) return Answer{Status::NxDomain, {}, {}};
         if (chain.end == asked) return Answer{Status::NoData, {}, {}};

@@ -1,8 +1,8 @@
 #include "dns/ldns_util.hpp"
 
-#include <arpa/inet.h>
-
 #include <string>
+
+#include "util/strings.hpp"
 
 namespace qauth::dns {
 
@@ -14,11 +14,9 @@ std::string target_text(const ldns_rdf* dname) {
     return key.empty() ? "." : key;
 }
 
-std::optional<std::string> address_text(const ldns_rdf* rdf, int family, std::size_t size) {
-    char buf[INET6_ADDRSTRLEN];
-    if (ldns_rdf_size(rdf) != size || !inet_ntop(family, ldns_rdf_data(rdf), buf, sizeof buf))
-        return std::nullopt;
-    return std::string(buf);
+std::optional<IpAddress> address_of(const ldns_rdf* rdf, std::size_t size) {
+    if (ldns_rdf_size(rdf) != size) return std::nullopt;
+    return IpAddress::from_bytes({ldns_rdf_data(rdf), size});
 }
 
 // RFC 1035 §3.3.14: TXT-DATA is one or more <character-string>s, each a
@@ -60,38 +58,50 @@ std::string dname_key(const ldns_rdf* dname) {
         if (!key.empty()) key += '.';
         for (std::size_t i = 0; i < len && pos < size; ++i, ++pos) {
             char c = static_cast<char>(d[pos]);
-            key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+            key += ascii_lower(c);
         }
     }
     return key;
 }
 
-std::optional<std::string> record_text(const ldns_rr* rr) {
+std::optional<Rdata> record_data(const ldns_rr* rr) {
     std::size_t n = ldns_rr_rd_count(rr);
     switch (ldns_rr_get_type(rr)) {
-        case LDNS_RR_TYPE_TXT:
-            return txt_text(rr);
+        case LDNS_RR_TYPE_TXT: {
+            auto text = txt_text(rr);
+            if (!text) return std::nullopt;
+            return Rdata{std::move(*text), {}, {}};
+        }
         case LDNS_RR_TYPE_A:
-            if (n != 1) return std::nullopt;
-            return address_text(ldns_rr_rdf(rr, 0), AF_INET, 4);
-        case LDNS_RR_TYPE_AAAA:
-            if (n != 1) return std::nullopt;
-            return address_text(ldns_rr_rdf(rr, 0), AF_INET6, 16);
-        case LDNS_RR_TYPE_MX:  // RFC 1035 §3.3.9: PREFERENCE EXCHANGE
+        case LDNS_RR_TYPE_AAAA: {
+            const std::size_t size = ldns_rr_get_type(rr) == LDNS_RR_TYPE_A ? 4 : 16;
+            auto ip = n == 1 ? address_of(ldns_rr_rdf(rr, 0), size) : std::nullopt;
+            if (!ip) return std::nullopt;
+            return Rdata{ip->str(), ip, {}};
+        }
+        case LDNS_RR_TYPE_MX: {  // RFC 1035 §3.3.9: PREFERENCE EXCHANGE
             if (n != 2 || ldns_rdf_size(ldns_rr_rdf(rr, 0)) != 2 ||
                 ldns_rdf_get_type(ldns_rr_rdf(rr, 1)) != LDNS_RDF_TYPE_DNAME)
                 return std::nullopt;
-            return std::to_string(ldns_rdf2native_int16(ldns_rr_rdf(rr, 0))) + ' ' +
-                   target_text(ldns_rr_rdf(rr, 1));
+            Mx mx{ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)), dname_key(ldns_rr_rdf(rr, 1))};
+            std::string text = std::to_string(mx.preference) + ' ' + target_text(ldns_rr_rdf(rr, 1));
+            return Rdata{std::move(text), {}, std::move(mx)};
+        }
         case LDNS_RR_TYPE_PTR:
         case LDNS_RR_TYPE_NS:
         case LDNS_RR_TYPE_CNAME:
             if (n != 1 || ldns_rdf_get_type(ldns_rr_rdf(rr, 0)) != LDNS_RDF_TYPE_DNAME)
                 return std::nullopt;
-            return target_text(ldns_rr_rdf(rr, 0));
+            return Rdata{target_text(ldns_rr_rdf(rr, 0)), {}, {}};
         default:
             return std::nullopt;
     }
+}
+
+void append_record(Answer& answer, const Rdata& rd) {
+    answer.records.push_back(rd.text);
+    if (rd.address) answer.addresses.push_back(*rd.address);
+    if (rd.mx) answer.mx.push_back(*rd.mx);
 }
 
 }  // namespace qauth::dns

@@ -14,6 +14,8 @@
 #include <string>
 #include <string_view>
 
+#include "dns/resolver.hpp"
+
 namespace qauth::dns {
 
 /// Frees each ldns handle with its matching (deep) free function.
@@ -36,8 +38,21 @@ LdnsPtr<ldns_rdf> dname_rdf(std::string_view canonical);
 /// '.', lower-case, no trailing dot, "" for the root.
 std::string dname_key(const ldns_rdf* dname);
 
-/// The text of one record as resolver.hpp defines it for A, AAAA, TXT, MX,
-/// PTR, NS and CNAME. nullopt for other types and for malformed rdata.
-std::optional<std::string> record_text(const ldns_rr* rr);
+/// One record's data as Answer (resolver.hpp) holds it: the text form, and
+/// the typed form for A/AAAA (an address) and MX (preference and host).
+struct Rdata {
+    std::string text;
+    std::optional<IpAddress> address;
+    std::optional<Mx> mx;
+    bool operator==(const Rdata&) const = default;
+};
+
+/// The data of one A, AAAA, TXT, MX, PTR, NS or CNAME record, read from its
+/// wire form (no text is parsed). nullopt for other types and for malformed
+/// rdata.
+std::optional<Rdata> record_data(const ldns_rr* rr);
+
+/// Appends `rd` to `answer`: the text to records, the typed form beside it.
+void append_record(Answer& answer, const Rdata& rd);
 
 }  // namespace qauth::dns

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "dns/address.hpp"
 #include "util/result.hpp"
 
 namespace qauth::dns {
@@ -25,18 +26,35 @@ enum class Status {
     TempFail,  ///< timeout, SERVFAIL, REFUSED, network or parse trouble: try later
 };
 
+/// One MX record (RFC 1035 §3.3.9).
+struct Mx {
+    std::uint16_t preference = 0;
+    std::string host;  ///< lower-case, no trailing dot; "" for the root
+    /// The null MX "0 ." (RFC 7505): the domain accepts no mail.
+    bool null() const { return host.empty(); }
+    friend bool operator==(const Mx&, const Mx&) = default;
+};
+
 /// The records of one lookup, in the order the server gave them.
+///
+/// `records` holds every type as text:
 /// TXT: one string per RR, its character-strings joined with nothing between
-///      (RFC 7208 §3.3, RFC 6376 §3.6.2.2).
+///      (RFC 7208 §3.3, RFC 6376 §3.6.2.2). This is TXT's typed form too.
 /// A/AAAA: the address in text form ("192.0.2.1", "2001:db8::1").
 /// MX: "PREFERENCE HOST" with HOST lower-case, no trailing dot ("10 mx.example.com").
-/// PTR, NS, CNAME: the target name, lower-case, no trailing dot.
+/// PTR, NS, CNAME: the target name, lower-case, no trailing dot. This is the
+///      typed form of names: canonical_name() form, to compare or query again.
 /// A target name that is the root (the null MX of RFC 7505) is written ".".
+///
+/// The typed forms, in the same order, so that SPF never parses text again:
+/// `addresses` for A and AAAA, `mx` for MX; both empty for other types.
 struct Answer {
     Status status = Status::TempFail;
     std::vector<std::string> records;
     std::string error;  ///< for TempFail (and NxDomain for a name that cannot
                         ///< exist): one line saying why (no CR/LF)
+    std::vector<IpAddress> addresses{};  ///< A, AAAA: one per record
+    std::vector<Mx> mx{};                ///< MX: one per record
 };
 
 /// A DNS resolver. Implementations: ldns (network), zone files (offline),

@@ -22,7 +22,7 @@ constexpr std::size_t kMaxZoneFile = 64u << 20;
 
 struct Record {
     std::uint16_t type;
-    std::string text;  // record_text(); empty for types we never ask for
+    Rdata data;  // record_data(); empty for types we never ask for
     bool operator==(const Record&) const = default;
 };
 
@@ -97,7 +97,7 @@ Result<void> ZoneResolver::scan_pragmas(const std::string& file, std::string_vie
 
 void ZoneResolver::add(const ldns_rr* rr) {
     std::string owner = dname_key(ldns_rr_owner(rr));
-    Record record{static_cast<std::uint16_t>(ldns_rr_get_type(rr)), record_text(rr).value_or("")};
+    Record record{static_cast<std::uint16_t>(ldns_rr_get_type(rr)), record_data(rr).value_or(Rdata{})};
     std::vector<Record>& records = names_[owner];
     if (std::find(records.begin(), records.end(), record) == records.end()) records.push_back(std::move(record));
     // Make every ancestor exist (the root "" included).
@@ -121,7 +121,7 @@ Answer ZoneResolver::query(std::string_view name, RrType type) {
         Answer found{Status::Answer, {}, {}};
         const Record* cname = nullptr;
         for (const Record& r : it->second) {
-            if (r.type == want) found.records.push_back(r.text);
+            if (r.type == want) append_record(found, r.data);
             if (r.type == static_cast<std::uint16_t>(RrType::CNAME)) cname = &r;
         }
         if (!found.records.empty()) return found;
@@ -129,7 +129,7 @@ Answer ZoneResolver::query(std::string_view name, RrType type) {
         if (links == kMaxCnameLinks)
             return temp_fail(question_text(*key, type) + ": CNAME chain longer than " +
                              std::to_string(kMaxCnameLinks) + " links (loop?)");
-        cur = canonical_name(cname->text).value_or("");
+        cur = canonical_name(cname->data.text).value_or("");
     }
 }
 

@@ -1,5 +1,8 @@
 #include "mail/address.hpp"
 
+#include "dns/domain.hpp"
+#include "util/strings.hpp"
+
 namespace qauth::mail {
 
 namespace {
@@ -7,12 +10,6 @@ namespace {
 constexpr std::size_t kMaxAddresses = 100;
 constexpr std::size_t kMaxValue = 64 * 1024;
 
-std::string trim(std::string_view s) {
-    std::size_t b = s.find_first_not_of(" \t\r\n");
-    if (b == std::string_view::npos) return {};
-    std::size_t e = s.find_last_not_of(" \t\r\n");
-    return std::string(s.substr(b, e - b + 1));
-}
 
 }  // namespace
 
@@ -24,7 +21,7 @@ std::vector<std::string> addresses(std::string_view v) {
     std::string cur, angle;
     bool in_angle = false, have_angle = false;
     auto push = [&] {
-        std::string a = trim(have_angle ? angle : cur);
+        std::string a(trim_fws(have_angle ? angle : cur));
         if (!a.empty() && out.size() < kMaxAddresses) out.push_back(std::move(a));
         cur.clear();
         angle.clear();
@@ -74,28 +71,19 @@ std::vector<std::string> addresses(std::string_view v) {
     push();
     // Without angle brackets the whole text is the addr-spec; its folding
     // whitespace is not part of it.
-    for (auto& a : out) {
-        std::string s;
-        for (char c : a)
-            if (c != ' ' && c != '\t' && c != '\r' && c != '\n') s += c;
-        if (s.find('"') == std::string::npos) a = std::move(s);
-    }
+    for (auto& a : out)
+        if (a.find('"') == std::string::npos) a = strip_fws(a);
     return out;
 }
 
 std::optional<std::string> address_domain(std::string_view address) {
     std::size_t at = address.rfind('@');
     if (at == std::string_view::npos) return std::nullopt;
-    std::string d = trim(address.substr(at + 1));
-    while (!d.empty() && d.back() == '>') d.pop_back();
-    if (!d.empty() && d.back() == '.') d.pop_back();
-    if (d.empty() || d.size() > 253 || d.front() == '.' || d.find("..") != std::string::npos) return std::nullopt;
-    for (char& c : d) {
-        if (c >= 'A' && c <= 'Z') c += 32;
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'))
-            return std::nullopt;
-    }
-    return d;
+    std::string_view d = trim_fws(address.substr(at + 1));
+    while (!d.empty() && d.back() == '>') d.remove_suffix(1);
+    auto domain = dns::Domain::parse(d, dns::NameRules::Mail);
+    if (!domain) return std::nullopt;
+    return domain->str();
 }
 
 }  // namespace qauth::mail

@@ -15,7 +15,8 @@ std::vector<std::string> addresses(std::string_view field_value);
 
 /// The domain of an addr-spec or envelope address ("a@Example.COM." ->
 /// "example.com"): lower-case, without a trailing dot. nullopt when there is
-/// no '@', the domain is empty, a domain literal, or not a plausible host name.
+/// no '@', or the domain is empty, a domain literal, or not a name under
+/// dns::NameRules::Mail (dns/domain.hpp).
 std::optional<std::string> address_domain(std::string_view address);
 
 }  // namespace qauth::mail

@@ -40,18 +40,4 @@ std::string Folder::finish() {
     return std::move(out_);
 }
 
-std::string printable(std::string_view text, std::size_t max) {
-    std::string out;
-    for (char ch : text) {
-        unsigned char c = static_cast<unsigned char>(ch);
-        if (c == '\t' || c == '\r' || c == '\n') c = ' ';
-        if (c < 0x20 || c > 0x7e) continue;
-        if (c == ' ' && (out.empty() || out.back() == ' ')) continue;
-        if (out.size() >= max) break;
-        out += static_cast<char>(c);
-    }
-    while (!out.empty() && out.back() == ' ') out.pop_back();
-    return out;
-}
-
 }  // namespace qauth::mail

@@ -38,9 +38,4 @@ private:
     std::size_t col_;
 };
 
-/// `text` with CR, LF, other control characters and bytes outside printable
-/// ASCII removed, and runs of spaces reduced, so that it is safe to put into
-/// a header field we write. At most `max` bytes are kept.
-std::string printable(std::string_view text, std::size_t max = 200);
-
 }  // namespace qauth::mail

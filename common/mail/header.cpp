@@ -1,19 +1,10 @@
 #include "mail/header.hpp"
 
+#include "util/strings.hpp"
+
 namespace qauth::mail {
 
 std::string_view eol(LineEnd le) { return le == LineEnd::CrLf ? "\r\n" : "\n"; }
-
-bool iequals(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (std::size_t i = 0; i < a.size(); ++i) {
-        unsigned char x = a[i], y = b[i];
-        if (x >= 'A' && x <= 'Z') x += 32;
-        if (y >= 'A' && y <= 'Z') y += 32;
-        if (x != y) return false;
-    }
-    return true;
-}
 
 std::string_view HeaderField::value() const {
     if (!valid()) return {};

@@ -58,9 +58,6 @@ struct Header {
     std::size_t count(std::string_view name) const;
 };
 
-/// ASCII case-insensitive equality.
-bool iequals(std::string_view a, std::string_view b);
-
 /// Splits a header block (the bytes before the separator line) into fields.
 /// Never fails: malformed lines become fields with name_len == 0.
 void parse_fields(std::string_view block, std::vector<HeaderField>& out);

@@ -3,12 +3,12 @@
 #include <cstdio>
 #include <string>
 
-#include "mail/fold.hpp"
+#include "util/strings.hpp"
 
 namespace qauth {
 
 void diag(std::string_view program, std::string_view kind, std::string_view reason) {
-    std::string text = mail::printable(reason, 400);
+    std::string text = printable(reason, 400);
     if (kind.empty())
         std::fprintf(stderr, "%s\n", text.c_str());
     else
@@ -19,7 +19,7 @@ void diag(std::string_view program, std::string_view kind, std::string_view reas
 void report(std::string_view program, const Error& error) {
     if (!error.usage) return diag(program, "fatal", error.reason);
     std::fprintf(stderr, "usage: %.*s: %s (see --help)\n", static_cast<int>(program.size()), program.data(),
-                 mail::printable(error.reason, 400).c_str());
+                 printable(error.reason, 400).c_str());
 }
 
 }  // namespace qauth

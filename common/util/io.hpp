@@ -17,9 +17,16 @@ public:
     ~Fd();
     Fd(const Fd&) = delete;
     Fd& operator=(const Fd&) = delete;
+    Fd(Fd&& other) noexcept : fd_(other.fd_) { other.fd_ = -1; }
     int get() const { return fd_; }
     /// Closes the descriptor held, if any, and takes `fd`.
     void reset(int fd);
+    /// Gives up ownership: returns the descriptor, which the caller closes.
+    int release() {
+        int fd = fd_;
+        fd_ = -1;
+        return fd;
+    }
     /// Closes now; false when close(2) reports an error (data written to
     /// the file may then be lost).
     bool close();

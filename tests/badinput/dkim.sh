@@ -99,3 +99,16 @@ rm "$C/dkimsign"
 printf '1\0junk\n' >"$C/dkimsign"
 expect_status "control file with a NUL byte: exit 111" 111 qmail-dkimsign --control-dir "$C" <"$T/good"
 rm "$C/dkimsign"
+
+# 8-bit bytes in values we report are escaped, never deleted: d=exämple.com
+# must not show as the valid-looking exmple.com.
+printf 'DKIM-Signature: v=1; a=rsa-sha256; d=ex\xc3\xa4mple.com; s=sel; h=from; bh=AAAA; b=AAAA\nFrom: a@example.com\n\nx\n' >"$T/in"
+verify <"$T/in" >"$T/v"
+expect_eq "d= with 8-bit bytes: permerror" permerror "$(dkim_results "$T/v")"
+expect_match "d= with 8-bit bytes: header.d shows the escapes, quoted" 'header\.d="ex\\\\xc3\\\\xa4mple\.com"' "$(first_ar "$T/v")"
+expect_eq "d= with 8-bit bytes: never the stripped name" 0 "$(grep -c 'exmple' "$T/v")"
+mkdir -p "$T/me8"
+printf 'm\xc3\xa9x.test\n' >"$T/me8/me"
+expect_status "control/me with 8-bit bytes: refused (111)" 111 dkimverify --control-dir "$T/me8" --dns-zone "$Z" <"$T/in"
+expect_match "... reported escaped" 'm\\xc3\\xa9x\.test' "$(cat "$T/err")"
+expect_eq "... never as mx.test" 0 "$(grep -c 'mx\.test' "$T/err")"

@@ -200,3 +200,25 @@ expect_eq "records to /dev/full: exit 111" 111 $?
 expect_eq "records to /dev/full: no key and no selector file left" "" "$(find "$T/full" -type f)"
 dkimkeygen --control-dir "$T/full" --selector s1 example.com >/dev/null
 expect_eq "records to /dev/full: a rerun then works" 0 $?
+
+# A key file writable by everyone is refused like a world-readable one.
+chmod 0602 "$DIR/ed"
+expect_status "--print refuses a world-writable key (0602)" 111 dkimkeygen --control-dir "$C" --print --selector ed example.com
+expect_match "... naming the file and its mode" "$DIR/ed.*0602" "$(cat "$T/err")"
+chmod 0600 "$DIR/ed"
+
+# Parallel runs for one domain with different selectors: every selector ends
+# up in the selector file (the read-modify-rename is done under a lock).
+mkdir "$T/par"
+pids=()
+for i in $(seq 20); do
+    dkimkeygen --control-dir "$T/par" --type ed25519 --selector "p$i" par.example >/dev/null 2>"$T/par.err$i" &
+    pids+=($!)
+done
+fails=0
+for pid in "${pids[@]}"; do wait "$pid" || fails=$((fails + 1)); done
+expect_eq "20 parallel dkimkeygen runs, distinct selectors: all exit 0" 0 "$fails"
+expect_eq "... and all 20 selectors are listed" "$(seq 20 | sed 's/^/p/' | sort | tr '\n' ' ')" \
+    "$(sort "$T/par/domainkeys/par.example/selector" | tr '\n' ' ')"
+expect_eq "... and no temporary file is left" "" \
+    "$(ls -A "$T/par/domainkeys/par.example" | grep -v '^p[0-9]*$' | grep -v '^selector$')"

@@ -6,23 +6,23 @@
 #include "dkim/header_hash.hpp"
 #include "dkim/key_record.hpp"
 #include "dkim/signature.hpp"
-#include "dkim/tag_list.hpp"
+#include "util/tag_list.hpp"
 
 using namespace qauth;
 
 TEST_CASE("tag list: whitespace, trailing semicolon, duplicates") {
-    auto t = dkim::parse_tag_list(" a = 1 ;b=x y\r\n\t z; ");
+    auto t = parse_tag_list(" a = 1 ;b=x y\r\n\t z; ");
     REQUIRE(t);
     REQUIRE(t->tags.size() == 2);
     CHECK(t->tags[0].name == "a");
     CHECK(t->tags[0].value == "1");
     CHECK(*t->find("b") == "x y\r\n\t z");
     CHECK(t->find("c") == nullptr);
-    CHECK_FALSE(dkim::parse_tag_list("a=1; a=2"));
-    CHECK_FALSE(dkim::parse_tag_list("a=1; b"));
-    CHECK_FALSE(dkim::parse_tag_list("1a=1"));
-    CHECK(dkim::parse_tag_list("")->tags.empty());
-    CHECK(dkim::parse_tag_list("v=")->tags[0].value.empty());
+    CHECK_FALSE(parse_tag_list("a=1; a=2"));
+    CHECK_FALSE(parse_tag_list("a=1; b"));
+    CHECK_FALSE(parse_tag_list("1a=1"));
+    CHECK(parse_tag_list("")->tags.empty());
+    CHECK(parse_tag_list("v=")->tags[0].value.empty());
 }
 
 namespace {
@@ -115,8 +115,8 @@ TEST_CASE("DKIM quoted-printable") {
 TEST_CASE("tag list: at most 64 tags") {
     std::string list;
     for (int i = 0; i < 64; ++i) list += "t" + std::to_string(i) + "=x;";
-    CHECK(dkim::parse_tag_list(list));
-    CHECK_FALSE(dkim::parse_tag_list(list + "t64=x"));
+    CHECK(parse_tag_list(list));
+    CHECK_FALSE(parse_tag_list(list + "t64=x"));
 }
 
 TEST_CASE("numbers longer than 12 digits are infinite (3.5); 8-bit bytes in ignored key tags") {
@@ -132,4 +132,24 @@ TEST_CASE("numbers longer than 12 digits are infinite (3.5); 8-bit bytes in igno
     CHECK_FALSE(dkim::parse_key_record("v=DKIM1; n=a\x01; p=AAAA"));
     CHECK(dkim::encode_dkim_qp("a;b=c@x") == "a=3Bb=3Dc@x");
     CHECK(*dkim::decode_dkim_qp(dkim::encode_dkim_qp("a;b=c @x\xff")) == "a;b=c @x\xff");
+}
+
+TEST_CASE("tag values are case-sensitive (RFC 6376 3.2): upper-case forms are refused") {
+    const std::string tail = "; d=example.com; s=s; bh=AAAA; b=AAAA; h=from";
+    CHECK(dkim::parse_signature("v=1; a=rsa-sha256; c=relaxed/relaxed; q=dns/txt" + tail));
+    CHECK_FALSE(dkim::parse_signature("v=1; a=RSA-SHA256" + tail));
+    CHECK_FALSE(dkim::parse_signature("v=1; a=Ed25519-SHA256" + tail));
+    CHECK_FALSE(dkim::parse_signature("v=1; a=rsa-sha256; c=Relaxed/Relaxed" + tail));
+    CHECK_FALSE(dkim::parse_signature("v=1; a=rsa-sha256; c=relaxed/SIMPLE" + tail));
+    CHECK_FALSE(dkim::parse_signature("v=1; a=rsa-sha256; q=DNS/TXT" + tail));
+    CHECK(dkim::parse_key_record("v=DKIM1; k=rsa; h=sha256; s=email; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=DKIM1; k=RSA; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=DKIM1; k=Ed25519; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=DKIM1; h=SHA256; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=DKIM1; s=EMAIL; p=AAAA"));
+    CHECK_FALSE(dkim::parse_key_record("v=dkim1; p=AAAA"));
+    // Not enumerated words: domains compare without case (DNS), field names too (5.4).
+    auto s = dkim::parse_signature("v=1; a=rsa-sha256; d=Example.COM; s=Sel; bh=AAAA; b=AAAA; h=FROM:To; i=@SUB.example.com");
+    REQUIRE(s);
+    CHECK(s->domain == "Example.COM");
 }

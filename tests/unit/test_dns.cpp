@@ -16,11 +16,14 @@
 #include <thread>
 #include <vector>
 
+#include "dns/address.hpp"
+#include "dns/domain.hpp"
 #include "dns/ldns_resolver.hpp"
 #include "dns/ldns_util.hpp"
 #include "dns/resolver.hpp"
 #include "dns/text.hpp"
 #include "dns/zone_resolver.hpp"
+#include "util/strings.hpp"
 
 using namespace qauth::dns;
 
@@ -81,6 +84,30 @@ void check_basic_zone(Resolver& r) {
     CHECK(r.query("example.com", RrType::MX).records == Records{"10 mx1.example.com", "20 mx2.example.com"});
     CHECK(r.query("nullmx.example.com", RrType::MX).records == Records{"0 ."});  // RFC 7505
     CHECK(r.query("1.2.0.192.in-addr.arpa", RrType::PTR).records == Records{"host.example.com"});
+
+    // Typed answers: addresses and MX preference + host, read from the wire form.
+    auto ip = [](const char* t) { return *IpAddress::parse(t); };
+    auto a4 = r.query("host.example.com", RrType::A);
+    CHECK(a4.addresses == std::vector<IpAddress>{ip("192.0.2.1"), ip("192.0.2.2")});
+    CHECK(a4.addresses[0].v4());
+    CHECK(a4.mx.empty());
+    auto a6 = r.query("host.example.com", RrType::AAAA);
+    REQUIRE(a6.addresses.size() == 1);
+    CHECK(a6.addresses[0] == ip("2001:db8::1"));
+    CHECK(a6.addresses[0].family() == IpAddress::Family::V6);
+    auto mx = r.query("example.com", RrType::MX);
+    CHECK(mx.mx == std::vector<Mx>{{10, "mx1.example.com"}, {20, "mx2.example.com"}});
+    CHECK(mx.addresses.empty());
+    CHECK_FALSE(mx.mx[0].null());
+    auto nullmx = r.query("nullmx.example.com", RrType::MX);
+    REQUIRE(nullmx.mx.size() == 1);
+    CHECK(nullmx.mx[0].preference == 0);
+    CHECK(nullmx.mx[0].null());  // RFC 7505: host "." is the root, ""
+    auto ptr = r.query(reverse_name(ip("192.0.2.1")), RrType::PTR);
+    CHECK(ptr.records == Records{"host.example.com"});  // names are the text form
+    CHECK(ptr.addresses.empty());
+    CHECK(r.query("hostalias.example.com", RrType::A).addresses.size() == 2);  // through the CNAME
+    CHECK(r.query("one.example.com", RrType::TXT).addresses.empty());
 
     CHECK(r.query("nothere.example.com", RrType::TXT).status == Status::NxDomain);
     CHECK(r.query("one.example.com", RrType::A).status == Status::NoData);
@@ -266,7 +293,8 @@ TEST_CASE("canonical_name: case, trailing dot, limits") {
                     std::string(61, 'd');  // 253 characters: 255 octets on the wire
     CHECK(canonical_name(n));
     CHECK(!canonical_name(n + "d"));
-    CHECK(one_line("a\r\nb\tc\x7f") == "a??b?c?");
+    // one_line() is gone: DNS errors use the one sanitiser, printable().
+    CHECK(qauth::printable("a\r\nb\tc\x7f") == "a b c\\x7f");
 }
 
 TEST_CASE("zone resolver: records of tests/data/dns/basic.zone") {
@@ -353,6 +381,15 @@ TEST_CASE("cache: each question is asked once, whatever the answer") {
     CHECK(r->query("b.example", RrType::TXT).records == Records{"answer 4"});
     CHECK(r->query("b.example", RrType::TXT).records == Records{"answer 4"});
     CHECK(inner->asked == 4);
+}
+
+TEST_CASE("cache: typed answers are kept with the text") {
+    auto r = make_cached_resolver(zones({data("basic.zone")}));
+    for (int i = 0; i < 2; ++i) {
+        CHECK(r->query("host.example.com", RrType::A).addresses.size() == 2);
+        CHECK(r->query("HOST.example.com.", RrType::AAAA).addresses == std::vector<IpAddress>{*IpAddress::parse("2001:db8::1")});
+        CHECK(r->query("nullmx.example.com", RrType::MX).mx == std::vector<Mx>{{0, ""}});
+    }
 }
 
 TEST_CASE("make_resolver: zones win, and options are checked") {
@@ -536,4 +573,91 @@ TEST_CASE("ldns resolver against a live DNS server (QAUTH_TEST_DNS_SERVER)" *
         CHECK(a.records == Records{"first", "second"});
         CHECK(t < 0.5);
     }
+}
+
+TEST_CASE("IpAddress: parse, format, v4-mapped, networks; PTR names (RFC 1035 3.5, RFC 3596 2.5)") {
+    auto v4 = IpAddress::parse("192.0.2.1");
+    REQUIRE(v4);
+    CHECK(v4->v4());
+    CHECK(v4->bytes().size() == 4);
+    CHECK(v4->bytes()[0] == 192);
+    CHECK(v4->str() == "192.0.2.1");
+    auto v6 = IpAddress::parse("2001:DB8:0:0:0:0:0:1");
+    REQUIRE(v6);
+    CHECK(v6->bytes().size() == 16);
+    CHECK(v6->str() == "2001:db8::1");
+    for (const char* bad : {"", "192.0.2", "192.0.2.256", "192.0.2.1/24", "[2001:db8::1]", "2001:db8::1%eth0", "x", " 192.0.2.1"})
+        CHECK_FALSE(IpAddress::parse(bad));
+    const std::uint8_t raw[4] = {198, 51, 100, 7};
+    CHECK(IpAddress::from_bytes(raw)->str() == "198.51.100.7");
+    CHECK_FALSE(IpAddress::from_bytes(std::span<const std::uint8_t>(raw, 3)));
+
+    auto mapped = *IpAddress::parse("::ffff:192.0.2.1");
+    CHECK(mapped.v4_mapped());
+    CHECK_FALSE(mapped.v4());
+    CHECK(mapped.unmapped() == *v4);
+    CHECK(v4->mapped() == mapped);
+    CHECK(v4->unmapped() == *v4);
+    CHECK_FALSE(v6->v4_mapped());
+    CHECK(v6->unmapped() == *v6);
+    CHECK(mapped != *v4);  // different families until unmapped
+
+    CHECK(v4->in_network(*IpAddress::parse("192.0.2.0"), 24));
+    CHECK(v4->in_network(*IpAddress::parse("192.0.0.0"), 22));
+    CHECK_FALSE(v4->in_network(*IpAddress::parse("192.0.3.0"), 24));
+    CHECK(v4->in_network(*IpAddress::parse("10.0.0.0"), 0));
+    CHECK(v4->in_network(*v4, 32));
+    CHECK(v4->in_network(*v4, 99));  // longer than the address: the whole address
+    CHECK_FALSE(v4->in_network(*IpAddress::parse("192.0.2.2"), 32));
+    CHECK_FALSE(v4->in_network(*v6, 0));  // families differ
+    CHECK(v6->in_network(*IpAddress::parse("2001:db8::"), 32));
+    CHECK_FALSE(v6->in_network(*IpAddress::parse("2001:db9::"), 32));
+    CHECK(IpAddress::parse("2001:db8::ff")->in_network(*IpAddress::parse("2001:db8::80"), 121));
+
+    CHECK(reverse_name(*v4) == "1.2.0.192.in-addr.arpa");
+    CHECK(reverse_name(*IpAddress::parse("10.20.30.40")) == "40.30.20.10.in-addr.arpa");
+    CHECK(reverse_name(*v6) == "1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa");
+    CHECK(reverse_name(mapped) == "1.0.2.0.0.0.0.c.f.f.f.f.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa");
+    CHECK(canonical_name(reverse_name(*v6)) == reverse_name(*v6));
+}
+
+TEST_CASE("Domain: the rule sets, normalisation and within()") {
+    using qauth::dns::Domain;
+    using qauth::dns::NameRules;
+    auto ok = [](std::string_view t, NameRules r) { return Domain::parse(t, r).has_value(); };
+    for (NameRules r : {NameRules::Host, NameRules::Mail, NameRules::Query}) {
+        CAPTURE(static_cast<int>(r));
+        CHECK(Domain::parse("Example.COM.", r)->str() == "example.com");
+        CHECK(ok("xn--bcher-kva.example", r));
+        CHECK(ok(std::string(63, 'a') + ".com", r));
+        for (std::string bad : {std::string(), std::string(".."), std::string(".example.com"), std::string("example..com"), std::string("example.com.."), std::string(64, 'a') + ".com"})
+            CHECK_FALSE(ok(bad, r));
+        std::string n;
+        while (n.size() < 260) n += "abcdefghi.";
+        n = n.substr(0, 253);  // labels of 9, ends in "abc"
+        CHECK(ok(n, r));
+        CHECK_FALSE(ok(n + "d", r));
+    }
+    // Host: LDH with letter-or-digit ends; Mail adds '_' (RFC 2181 11); Query any byte.
+    CHECK_FALSE(ok("a_b.example", NameRules::Host));
+    CHECK(ok("a_b.example", NameRules::Mail));
+    CHECK(ok("_domainkey.example", NameRules::Mail));
+    CHECK(ok("sel._domainkey.example.com", NameRules::Mail));
+    for (NameRules r : {NameRules::Host, NameRules::Mail}) {
+        for (const char* bad : {"-a.example", "a-.example", "a/b", "a b", "\xc3\xa9.example", "*.example", "[192.0.2.1]", "."})
+            CHECK_FALSE(ok(bad, r));
+    }
+    CHECK(ok("a b.\xc3\xa9\x01", NameRules::Query));
+    CHECK(Domain::parse(".", NameRules::Query)->str().empty());  // the root
+    CHECK(Domain::parse("A\xc3\x89", NameRules::Query)->str() == "a\xc3\x89");  // ASCII only is folded
+    CHECK(Domain::parse("-a.example", NameRules::Host).error().reason.find("RFC 5321 4.1.2") == 0);
+
+    auto d = [](std::string_view t) { return *Domain::parse(t, NameRules::Mail); };
+    CHECK(d("a.example.com").within(d("example.com")));
+    CHECK(d("Example.COM").within(d("example.com.")));
+    CHECK(d("x.y.example.com").within(d("Y.example.com")));
+    CHECK_FALSE(d("badexample.com").within(d("example.com")));
+    CHECK_FALSE(d("example.com").within(d("a.example.com")));
+    CHECK_FALSE(d("example.co").within(d("example.com")));
+    CHECK(d("example.com").within(*Domain::parse(".", NameRules::Query)));
 }

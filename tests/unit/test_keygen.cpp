@@ -59,6 +59,15 @@ struct TempDir {
     ~TempDir() { fs::remove_all(path); }
 };
 
+/// A request for an Ed25519 key (quick to make) for example.com in `control_dir`.
+dkim::KeygenRequest ed25519_request(const std::string& control_dir) {
+    dkim::KeygenRequest req;
+    req.control_dir = control_dir;
+    req.domain = "example.com";
+    req.type = crypto::KeyType::Ed25519;
+    return req;
+}
+
 template <typename T>
 T must(Result<T> r) {
     REQUIRE_MESSAGE(r.has_value(), (r ? "" : r.error().reason));
@@ -253,14 +262,28 @@ TEST_CASE("keygen: run_keygen refusals name what is wrong") {
 
 TEST_CASE("keygen: records that cannot be written leave nothing behind") {
     TempDir dir;
-    dkim::KeygenRequest req;
-    req.control_dir = dir.path;
-    req.domain = "example.com";
-    req.type = crypto::KeyType::Ed25519;
+    dkim::KeygenRequest req = ed25519_request(dir.path);
     auto r = dkim::run_keygen(req, [](const std::string&) -> Result<void> { return fail("disk full"); });
     REQUIRE_FALSE(r);
     CHECK(r.error().reason == "disk full; no key was installed");
     struct stat st;
     CHECK(::stat((dir.path + "/domainkeys/example.com/default").c_str(), &st) != 0);
     CHECK(::stat((dir.path + "/domainkeys/example.com/selector").c_str(), &st) != 0);
+}
+
+TEST_CASE("keygen: a key file writable by everyone is refused like a world-readable one") {
+    TempDir dir;
+    dkim::KeygenRequest req = ed25519_request(dir.path);
+    must(dkim::run_keygen(req, kDiscard));
+    const std::string key = dir.path + "/domainkeys/example.com/default";
+    CHECK(crypto::load_private_key(key));
+    for (unsigned mode : {0602u, 0622u, 0644u}) {
+        CAPTURE(mode);
+        REQUIRE(::chmod(key.c_str(), mode) == 0);
+        auto r = crypto::load_private_key(key);
+        REQUIRE_FALSE(r.has_value());
+        CHECK(r.error().reason.find(key + ": key file is") == 0);
+    }
+    REQUIRE(::chmod(key.c_str(), 0640) == 0);
+    CHECK(crypto::load_private_key(key));
 }

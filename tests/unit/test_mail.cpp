@@ -8,6 +8,7 @@
 #include "mail/address.hpp"
 #include "mail/fold.hpp"
 #include "mail/reader.hpp"
+#include "util/strings.hpp"
 #include "testdata.hpp"
 
 using namespace qauth;
@@ -75,7 +76,8 @@ TEST_CASE("folding at 78 columns with tabs") {
         if (start) CHECK(line[0] == '\t');
         start = nl + 1;
     }
-    CHECK(mail::printable("a\r\nb\x01 c\xff") == "a b c");
+    // Was "a b c": 8-bit and control bytes were deleted (issue 5); escaped now.
+    CHECK(printable("a\r\nb\x01 c\xff") == "a b\\x01 c\\xff");
 }
 
 TEST_CASE("Authentication-Results: format, parse, forged removal") {
@@ -137,4 +139,24 @@ TEST_CASE("Authentication-Results: removing many forged fields") {
     mail::parse_fields(block, h.fields);
     CHECK(authres::remove_forged(h, "mx") == 20000);
     CHECK(h.fields.size() == 20001);
+}
+
+TEST_CASE("header-text sanitiser: 8-bit bytes and controls are escaped, never deleted") {
+    CHECK(printable("ex\xc3\xa4mple.com") == "ex\\xc3\\xa4mple.com");
+    CHECK(printable("m\xc3\xa9x.test") == "m\\xc3\\xa9x.test");
+    CHECK(printable("a\x7f\x1b[2J") == "a\\x7f\\x1b[2J");
+    CHECK(printable("  a \t\r\n b  ") == "a b");
+    // Capped: a longer text ends in "...", an escape is never cut.
+    CHECK(printable("abcdefgh", 8) == "abcdefgh");
+    CHECK(printable("abcdefghi", 8) == "abcde...");
+    CHECK(printable("ab\xff\xff" "cdef", 8) == "ab...");
+    CHECK(printable("ab\xff" "cdef", 9) == "ab\\xff...");
+    CHECK(printable(std::string(300, 'x')).size() == 200);
+    // Idempotent: A-R quoting sanitises values a second time.
+    for (std::string t : {std::string("ex\xc3\xa4mple.com"), std::string(300, '\xe9'), std::string("a\\xffb")})
+        CHECK(printable(printable(t)) == printable(t));
+    // In Authentication-Results an escaped value is quoted, its backslashes
+    // quoted-pairs (RFC 5322 3.2.4), so a reader decodes the escape text.
+    CHECK(authres::format("mx", {{"dkim", "permerror", "", {{"header.d", "ex\xc3\xa4mple.com"}}}},
+                          "\n") == "Authentication-Results: mx; dkim=permerror header.d=\"ex\\\\xc3\\\\xa4mple.com\"\n");
 }

@@ -1,20 +1,15 @@
-#include "dkim/tag_list.hpp"
+#include "util/tag_list.hpp"
 
-namespace qauth::dkim {
+#include "util/strings.hpp"
+
+namespace qauth {
 
 namespace {
 
 constexpr std::size_t kMaxTags = 64;
 
-bool is_fws(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && is_fws(s.front())) s.remove_prefix(1);
-    while (!s.empty() && is_fws(s.back())) s.remove_suffix(1);
-    return s;
-}
 
 // tval = 1*VALCHAR, VALCHAR = %x21-3A / %x3C-7E, FWS between tvals. 8-bit
 // bytes are let through as dkimpy and OpenDKIM do: they turn up in the n=
@@ -44,14 +39,14 @@ Result<TagList> parse_tag_list(std::string_view text) {
         std::size_t semi = text.find(';', pos);
         std::string_view spec = text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
         pos = semi == std::string_view::npos ? text.size() + 1 : semi + 1;
-        if (trim(spec).empty()) {
+        if (trim_fws(spec).empty()) {
             if (pos <= text.size()) continue;  // allowed only as the trailing ";"
             break;
         }
         std::size_t eq = spec.find('=');
-        if (eq == std::string_view::npos) return fail("RFC 6376 3.2: tag without '=': " + std::string(trim(spec)).substr(0, 40));
-        std::string_view name = trim(spec.substr(0, eq));
-        std::string_view value = trim(spec.substr(eq + 1));
+        if (eq == std::string_view::npos) return fail("RFC 6376 3.2: tag without '=': " + std::string(trim_fws(spec)).substr(0, 40));
+        std::string_view name = trim_fws(spec.substr(0, eq));
+        std::string_view value = trim_fws(spec.substr(eq + 1));
         if (name.empty() || !is_alpha(name[0])) return fail("RFC 6376 3.2: bad tag name");
         for (char c : name)
             if (!is_alpha(c) && !is_digit(c) && c != '_') return fail("RFC 6376 3.2: bad tag name");
@@ -64,12 +59,4 @@ Result<TagList> parse_tag_list(std::string_view text) {
     return list;
 }
 
-std::string strip_fws(std::string_view text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text)
-        if (!is_fws(c)) out += c;
-    return out;
-}
-
-}  // namespace qauth::dkim
+}  // namespace qauth

@@ -39,9 +39,7 @@ bool exists(const std::string& path) {
 }
 
 Result<crypto::PrivateKey> make_key(const KeygenRequest& req, const std::string& key_file) {
-    struct stat st;
-    if (::stat(req.control_dir.c_str(), &st) != 0) return fail(req.control_dir + ": control directory: " + errno_text());
-    if (!S_ISDIR(st.st_mode)) return fail(req.control_dir + ": control directory: not a directory");
+    if (auto control = qmail::open_control_dir(req.control_dir); !control) return std::unexpected(control.error());
     // Checked before the (possibly long) key generation; the final link
     // refuses an existing key again in case one appeared meanwhile.
     if (!req.replace && exists(key_file)) return fail(key_file + ": exists already; not replaced without --force");

@@ -1,8 +1,8 @@
 #include "qmail/envelope.hpp"
 
-#include <arpa/inet.h>
 #include <cstdlib>
 
+#include "dns/address.hpp"
 #include "util/strings.hpp"
 
 namespace qauth::qmail {
@@ -41,10 +41,8 @@ std::optional<ReceivedInfo> parse_qmail_received(std::string_view v) {
     auto info = paren(v);
     if (!info || !v.starts_with("by ")) return std::nullopt;
     std::string_view ip = info->substr(info->rfind('@') == std::string_view::npos ? 0 : info->rfind('@') + 1);
+    if (!dns::IpAddress::parse(ip)) return std::nullopt;  // qmail writes the bare address; others [IP] or more
     r.ip = std::string(ip);
-    unsigned char addr[16];  // qmail writes the bare address; others write [IP] or more
-    if (::inet_pton(AF_INET, r.ip.c_str(), addr) != 1 && ::inet_pton(AF_INET6, r.ip.c_str(), addr) != 1)
-        return std::nullopt;
     return r;
 }
 

@@ -44,6 +44,10 @@ $(BUILD)/bin/%: $(BUILD)/obj/cmd/%/main.o $(BUILD)/libqauth.a
 	@mkdir -p $(@D)
 	$(CXX) $(QLDFLAGS) $(LDFLAGS) $< $(BUILD)/libqauth.a $(LDLIBS) -o $@
 
+# The unit tests find tests/data and ../shared/testdata from any working
+# directory (tests/unit/testdata.hpp): the top directory is built in.
+$(BUILD)/obj/tests/unit/testdata.o: QCXXFLAGS += -DQAUTH_TOP='"$(CURDIR)"'
+
 $(BUILD)/bin/unit-tests: $(UNIT_OBJ) $(BUILD)/libqauth.a
 	@mkdir -p $(@D)
 	$(CXX) $(QLDFLAGS) $(LDFLAGS) $(UNIT_OBJ) $(BUILD)/libqauth.a $(LDLIBS) -o $@

@@ -1,4 +1,4 @@
-# dkimverify asking a real DNS server on loopback (tests/dns-harness.sh,
+# dkimverify asking a real DNS server on loopback (tests/lib-dns.sh,
 # NSD) with --dns-server: the RFC 8463 example passes as it does offline;
 # a missing selector (NXDOMAIN), a selector name with no TXT (NODATA) are
 # permerror; a selector behind a CNAME and a key record too big for UDP
@@ -7,7 +7,7 @@
 # --check exits 111.
 . "$(dirname "$0")/../lib.sh"
 : "${T:?lib.sh did not load}"
-. "$TOP/tests/dns-harness.sh"
+. "$TOP/tests/lib-dns.sh"
 D=$TESTDATA/dkim
 SIGNED=$D/rfc8463-signed.lf.eml
 need_testdata dkim/rfc8463.zone dkim/rfc8463-signed.lf.eml dkim/rfc8463-signed.crlf.eml dkim/rfc8463-unsigned.lf.eml

@@ -1,9 +1,9 @@
-# tests/dns-harness.sh itself: what dns_start serves, and what dns_private
+# tests/lib-dns.sh itself: what dns_start serves, and what dns_private
 # changes (inside) and leaves alone (outside). Asks with drill (ldnsutils),
 # and through the system resolver with getent, Debian's python3-dnspython and
 # Net::DNS, as the peer tools do.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-. "$TOP/tests/dns-harness.sh"
+. "$TOP/tests/lib-dns.sh"
 
 zones=$TOP/tests/data/dns
 py=/usr/bin/python3  # Debian's, with python3-dnspython (a python3-dkim dependency)

@@ -1,10 +1,10 @@
 # The ldns resolver against a real DNS server: serves our zones and the
-# shared RFC 8463 one with tests/dns-harness.sh, then runs the unit-test cases
+# shared RFC 8463 one with tests/lib-dns.sh, then runs the unit-test cases
 # named *ldns* with QAUTH_TEST_DNS_SERVER set, and checks that every one of
 # them ran and passed: the live one skips itself without the variable, and
 # must not pass here by skipping.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-. "$TOP/tests/dns-harness.sh"
+. "$TOP/tests/lib-dns.sh"
 
 unit=$QAUTH_BIN/unit-tests
 if [ ! -x "$unit" ]; then not_ok "ldns resolver: $unit is built"; exit 0; fi

@@ -43,7 +43,7 @@ need_testdata() {
         [ -n "$missing" ] || [ -e "$TESTDATA/$rel" ] || missing=$TESTDATA/$rel
     done
     [ -z "$missing" ] && return 0
-    printf '# no public test data: %s is missing. It is RFC 8463 test vectors, the Mail::DKIM test corpus and pyspf'"'"'s RFC 7208 suite (README, "Tests"); set QAUTH_TESTDATA=DIR.\n' "$missing"
+    printf '# no public test data: %s is missing. It is RFC 8463 test vectors, the Mail::DKIM test corpus and pyspf'"'"'s RFC 7208 suite (README, under make check); or set QAUTH_TESTDATA=DIR.\n' "$missing"
     if [ "${CI:-}" = true ] || [ "${QAUTH_REQUIRE_TESTDATA:-}" = 1 ]; then
         printf 'not ok - test data present: %s (required: CI=true or QAUTH_REQUIRE_TESTDATA=1)\n' "$missing"
     else

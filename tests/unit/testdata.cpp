@@ -56,8 +56,8 @@ struct TestdataListener : doctest::IReporter {
     void test_run_end(const doctest::TestRunStats&) override {
         if (skipped)
             out << "[qauth] " << skipped << " test cases skipped: no public test data at " << testdata_dir()
-                << " (RFC 8463 test vectors, the Mail::DKIM test corpus, pyspf's RFC 7208 suite; see README,"
-                   " \"Tests\"; set QAUTH_TESTDATA=DIR)\n";
+                << " (RFC 8463 test vectors, the Mail::DKIM test corpus, pyspf's RFC 7208 suite, see README"
+                   " under make check; or set QAUTH_TESTDATA=DIR)\n";
     }
     void report_query(const doctest::QueryData&) override {}
     void test_run_start() override {}

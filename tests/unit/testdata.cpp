@@ -54,6 +54,9 @@ struct TestdataListener : doctest::IReporter {
         if (tc.m_skip && tc.m_description && std::strcmp(tc.m_description, kNeedsTestdata) == 0) ++skipped;
     }
     void test_run_end(const doctest::TestRunStats&) override {
+        if (testdata_required() && !have_testdata())
+            out << "[qauth] no public test data at " << testdata_dir()
+                << ": its cases fail, as CI=true or QAUTH_REQUIRE_TESTDATA=1 requires it\n";
         if (skipped)
             out << "[qauth] " << skipped << " test cases skipped: no public test data at " << testdata_dir()
                 << " (RFC 8463 test vectors, the Mail::DKIM test corpus, pyspf's RFC 7208 suite, see README"

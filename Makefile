@@ -20,7 +20,8 @@ LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 PROGRAMS := $(notdir $(wildcard cmd/*))
 LIB_SRC  := $(shell find common -name '*.cpp' | sort)
 LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
-FUZZERS  := $(patsubst tests/fuzz/%.cpp,$(BUILD)/bin/%,$(wildcard tests/fuzz/*.cpp))
+FUZZERS  := $(patsubst tests/fuzz/%.cpp,$(BUILD)/bin/%,$(wildcard tests/fuzz/fuzz_*.cpp))
+FUZZ_RT  ?=
 UNIT_SRC := $(wildcard tests/unit/*.cpp)
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
@@ -44,13 +45,20 @@ $(BUILD)/bin/%: $(BUILD)/obj/cmd/%/main.o $(BUILD)/libqauth.a
 	@mkdir -p $(@D)
 	$(CXX) $(QLDFLAGS) $(LDFLAGS) $< $(BUILD)/libqauth.a $(LDLIBS) -o $@
 
+# The unit tests find tests/data and ../shared/testdata from any working
+# directory (tests/unit/testdata.hpp): the top directory is built in.
+$(BUILD)/obj/tests/unit/testdata.o: QCXXFLAGS += -DQAUTH_TOP='"$(CURDIR)"'
+
 $(BUILD)/bin/unit-tests: $(UNIT_OBJ) $(BUILD)/libqauth.a
 	@mkdir -p $(@D)
 	$(CXX) $(QLDFLAGS) $(LDFLAGS) $(UNIT_OBJ) $(BUILD)/libqauth.a $(LDLIBS) -o $@
 
-$(BUILD)/bin/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/libqauth.a
+# Fuzz harnesses: tests/fuzz/fuzz_*.cpp, each with main() from driver.cpp.
+# FUZZ_RT: the AFL++ runtime that scripts/fuzz links in; empty, the plain
+# build replays inputs from files or stdin.
+$(BUILD)/bin/fuzz_%: $(BUILD)/obj/tests/fuzz/fuzz_%.o $(BUILD)/obj/tests/fuzz/driver.o $(BUILD)/libqauth.a
 	@mkdir -p $(@D)
-	$(CXX) $(QLDFLAGS) $(LDFLAGS) $< $(BUILD)/libqauth.a $(LDLIBS) -o $@
+	$(CXX) $(QLDFLAGS) $(LDFLAGS) $< $(BUILD)/obj/tests/fuzz/driver.o $(BUILD)/libqauth.a $(FUZZ_RT) $(LDLIBS) -o $@
 
 fuzzers: $(FUZZERS)
 
@@ -76,7 +84,7 @@ bench: deps
 demo:
 	scripts/demo
 
-# AFL++ (afl-g++) with ASan; FUZZ_SECONDS per harness.
+# AFL++ in persistent mode with ASan (scripts/fuzz); FUZZ_SECONDS per harness.
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	scripts/fuzz $(FUZZ_SECONDS)
@@ -90,4 +98,4 @@ install: $(BINS)
 clean:
 	rm -rf build build-*
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZERS:$(BUILD)/bin/%=$(BUILD)/obj/tests/fuzz/%.d) $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.d)
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZERS:$(BUILD)/bin/%=$(BUILD)/obj/tests/fuzz/%.d) $(BUILD)/obj/tests/fuzz/driver.d $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.d)

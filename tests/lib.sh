@@ -1,24 +1,56 @@
 # Shared helpers for the shell test suites. Each suite script prints one TAP
-# line per case ("ok - name" / "not ok - name"); scripts/run-tests counts them.
+# line per case ("ok - name", "not ok - name", or "ok - name # SKIP reason");
+# scripts/run-tests counts them.
 #
 # Environment from scripts/run-tests:
-#   QAUTH_BIN   directory with the built programs
-#   SHARED      the ../shared directory (read-only test data lives in $SHARED/testdata)
-#   TOP         the project's top directory
+#   QAUTH_BIN       directory with the built programs
+#   SHARED          the ../shared directory; it may be absent, as in a clone
+#   QAUTH_TESTDATA  the public, read-only test data (default $SHARED/testdata)
+#   TOP             the project's top directory
+#   CI=true or QAUTH_REQUIRE_TESTDATA=1: missing test data fails, not skips
 
 set -u
 : "${TOP:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
 : "${QAUTH_BIN:=$TOP/build/bin}"
-: "${SHARED:=$(cd "$TOP/../shared" && pwd)}"
-TESTDATA=$SHARED/testdata
+if [ -z "${SHARED:-}" ]; then SHARED=$(cd "$TOP/../shared" 2>/dev/null && pwd) || SHARED=$TOP/../shared; fi
+TESTDATA=${QAUTH_TESTDATA:-$SHARED/testdata}
 PATH=$QAUTH_BIN:$PATH
 export TOP QAUTH_BIN SHARED TESTDATA PATH
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/qauth-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 
-ok()     { printf 'ok - %s\n' "$1"; }
-not_ok() { printf 'not ok - %s\n' "$1"; [ $# -gt 1 ] && printf '#   %s\n' "${@:2}"; return 0; }
+# While SKIPPING holds a reason (need_testdata sets it), every case reports
+# "ok - NAME # SKIP reason", whatever its outcome: its input is missing.
+SKIPPING=
+ok()     { if [ -n "$SKIPPING" ]; then skip "$1" "$SKIPPING"; else printf 'ok - %s\n' "$1"; fi; }
+not_ok() {
+    if [ -n "$SKIPPING" ]; then skip "$1" "$SKIPPING"; return 0; fi
+    printf 'not ok - %s\n' "$1"; [ $# -gt 1 ] && printf '#   %s\n' "${@:2}"; return 0
+}
+
+# skip NAME REASON: a case that was not run.
+skip()   { printf 'ok - %s # SKIP %s\n' "$1" "$2"; }
+
+# need_testdata [REL...]: true when $TESTDATA (and each REL under it) exists.
+# When not, prints one line saying why and where the data comes from, and
+# then, in CI (CI=true or QAUTH_REQUIRE_TESTDATA=1), one failed case; else
+# every case reported after it in this script is a skip (SKIPPING).
+need_testdata() {
+    local rel missing=
+    [ -d "$TESTDATA" ] || missing=$TESTDATA
+    for rel in "$@"; do
+        [ -n "$missing" ] || [ -e "$TESTDATA/$rel" ] || missing=$TESTDATA/$rel
+    done
+    [ -z "$missing" ] && return 0
+    printf '# no public test data: %s is missing. It is RFC 8463 test vectors, the Mail::DKIM test corpus and pyspf'"'"'s RFC 7208 suite (README, under make check); or set QAUTH_TESTDATA=DIR.\n' "$missing"
+    if [ "${CI:-}" = true ] || [ "${QAUTH_REQUIRE_TESTDATA:-}" = 1 ]; then
+        printf 'not ok - test data present: %s (required: CI=true or QAUTH_REQUIRE_TESTDATA=1)\n' "$missing"
+    else
+        SKIPPING="no test data ($missing)"
+    fi
+    return 1
+}
 
 # expect_eq NAME EXPECTED ACTUAL
 expect_eq() {
@@ -30,6 +62,15 @@ expect_status() {
     local name=$1 want=$2; shift 2
     "$@" >"$T/out" 2>"$T/err"; local got=$?
     if [ "$got" = "$want" ]; then ok "$name"; else not_ok "$name" "exit $got, expected $want" "$(head -c 300 "$T/err")"; fi
+}
+
+# expect_status_in NAME EXPECTED_STATUS FILE command...: expect_status with
+# FILE on stdin. An unreadable FILE is a failed case (skipped while SKIPPING),
+# where a redirection of the call would print no case at all.
+expect_status_in() {
+    local name=$1 want=$2 in=$3; shift 3
+    if [ ! -r "$in" ]; then not_ok "$name" "cannot read $in"; return 0; fi
+    expect_status "$name" "$want" "$@" <"$in"
 }
 
 # expect_match NAME REGEX TEXT

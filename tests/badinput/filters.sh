@@ -85,7 +85,7 @@ if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
         _ "$T/small" "$QAUTH_BIN/qmail-dkimsign" "$C" "$T/big" 2>"$T/err"
     expect_match "full spool: its directory named" "fatal: temporary file in $T/small: write error: No space left" "$(cat "$T/err")"
 else
-    ok "full spool: its directory named # SKIP needs root for a small tmpfs"
+    skip "full spool: its directory named" "needs root for a small tmpfs"
 fi
 
 # A missing or mistyped control directory is a configuration error.

@@ -1,4 +1,4 @@
-# dkimverify asking a real DNS server on loopback (tests/dns-harness.sh,
+# dkimverify asking a real DNS server on loopback (tests/lib-dns.sh,
 # NSD) with --dns-server: the RFC 8463 example passes as it does offline;
 # a missing selector (NXDOMAIN), a selector name with no TXT (NODATA) are
 # permerror; a selector behind a CNAME and a key record too big for UDP
@@ -7,9 +7,10 @@
 # --check exits 111.
 . "$(dirname "$0")/../lib.sh"
 : "${T:?lib.sh did not load}"
-. "$TOP/tests/dns-harness.sh"
+. "$TOP/tests/lib-dns.sh"
 D=$TESTDATA/dkim
 SIGNED=$D/rfc8463-signed.lf.eml
+need_testdata dkim/rfc8463.zone dkim/rfc8463-signed.lf.eml dkim/rfc8463-signed.crlf.eml dkim/rfc8463-unsigned.lf.eml
 
 # check NAME WANT FILE [OPTION...]: dkimverify exits 0, its first A-R field
 # has the dkim= words WANT, and below that field the message is unchanged.
@@ -27,7 +28,8 @@ check() {
 # --- the RFC 8463 records, served as they are -----------------------------------
 if dns_start "$D/rfc8463.zone" 2>"$T/dns.err"; then ok "dns_start serves rfc8463.zone"; else
     not_ok "dns_start serves rfc8463.zone" "$(head -c 300 "$T/dns.err")"
-    exit 1  # nothing below can run without the server
+    [ -n "$SKIPPING" ] || exit 1  # nothing below can run without the server
+    DNS_SERVER=127.0.0.1@1        # skipping: the cases below report as skipped
 fi
 for f in lf crlf; do
     check "rfc8463 $f over DNS: both signatures pass" "pass pass" "$D/rfc8463-signed.$f.eml" --dns-server "$DNS_SERVER"
@@ -36,8 +38,8 @@ check "rfc8463 lf offline (--dns-zone)" "pass pass" "$SIGNED" --dns-zone "$D/rfc
 cp "$T/out" "$T/offline"
 check "rfc8463 lf over DNS again" "pass pass" "$SIGNED" --dns-server "$DNS_SERVER"
 expect_eq "same Authentication-Results over DNS as from the zone file" "$(first_ar "$T/offline")" "$(first_ar "$T/out")"
-expect_status "--check over DNS: exit 0" 0 \
-    "$QAUTH_BIN/dkimverify" --check --control-dir "$T" --dns-server "$DNS_SERVER" <"$SIGNED"
+expect_status_in "--check over DNS: exit 0" 0 "$SIGNED" \
+    "$QAUTH_BIN/dkimverify" --check --control-dir "$T" --dns-server "$DNS_SERVER"
 
 # --- records written here: the Ed25519 key behind a CNAME, the RSA selector
 # only as an A record (NODATA for TXT), then absent (NXDOMAIN), and a key
@@ -100,5 +102,5 @@ expect_match "no answer: the reason says the lookup failed" 'dkim=temperror reas
 awk 'NR == 1 { print; next } /^[ \t]/ { print; next } { exit }' "$T/out" |
     awk 'length($0) > 78 { print length($0) ": " $0 }' >"$T/long"
 expect_eq "no answer: no line of the A-R field is longer than 78 characters" "" "$(head -c 300 "$T/long")"
-expect_status "no answer: --check exits 111 (try again later)" 111 \
-    "$QAUTH_BIN/dkimverify" --check --control-dir "$T" --dns-server "127.0.0.1@$port" --dns-timeout 1 <"$T/big.eml"
+expect_status_in "no answer: --check exits 111 (try again later)" 111 "$T/big.eml" \
+    "$QAUTH_BIN/dkimverify" --check --control-dir "$T" --dns-server "127.0.0.1@$port" --dns-timeout 1

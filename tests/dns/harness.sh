@@ -1,9 +1,9 @@
-# tests/dns-harness.sh itself: what dns_start serves, and what dns_private
+# tests/lib-dns.sh itself: what dns_start serves, and what dns_private
 # changes (inside) and leaves alone (outside). Asks with drill (ldnsutils),
 # and through the system resolver with getent, Debian's python3-dnspython and
 # Net::DNS, as the peer tools do.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-. "$TOP/tests/dns-harness.sh"
+. "$TOP/tests/lib-dns.sh"
 
 zones=$TOP/tests/data/dns
 py=/usr/bin/python3  # Debian's, with python3-dnspython (a python3-dkim dependency)
@@ -110,10 +110,11 @@ expect_eq "dns_start: ... and the earlier server is stopped" "" "$(listening "$p
 dns_private true 2>"$T/err"
 expect_eq "dns_private without a server: status 125" 125 "$?"
 
+need_testdata dkim/rfc8463.zone  # the rest of the script skips without it
 dns_start "$TESTDATA/dkim/rfc8463.zone" || not_ok "dns_start again"
 expect_match "dns_start again: the new zones are served" '^NOERROR 1' \
-    "$(ask "$DNS_PORT" brisbane._domainkey.football.example.com TXT)"
-dir=$_DNS_DIR pid=$_DNS_PID port=$DNS_PORT
+    "$(ask "${DNS_PORT:-}" brisbane._domainkey.football.example.com TXT)"
+dir=$_DNS_DIR pid=$_DNS_PID port=${DNS_PORT:-}
 dns_stop
 expect_eq "dns_stop: nothing listens on its port" "" "$(listening "$port")"
 expect_eq "dns_stop: its processes are gone" gone "$(kill -0 "$pid" 2>/dev/null && echo alive || echo gone)"

@@ -1,15 +1,20 @@
 # The ldns resolver against a real DNS server: serves our zones and the
-# shared RFC 8463 one with tests/dns-harness.sh, then runs the unit-test cases
+# shared RFC 8463 one with tests/lib-dns.sh, then runs the unit-test cases
 # named *ldns* with QAUTH_TEST_DNS_SERVER set, and checks that every one of
 # them ran and passed: the live one skips itself without the variable, and
 # must not pass here by skipping.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
-. "$TOP/tests/dns-harness.sh"
+. "$TOP/tests/lib-dns.sh"
 
 unit=$QAUTH_BIN/unit-tests
 if [ ! -x "$unit" ]; then not_ok "ldns resolver: $unit is built"; exit 0; fi
 
 zones=$TOP/tests/data/dns
+if ! need_testdata dkim/rfc8463.zone && [ -n "$SKIPPING" ]; then
+    ok "ldns resolver: dns_start serves the zones"  # both reported as skipped
+    ok "ldns resolver: all *ldns* unit cases ran and passed against nsd"
+    exit 0
+fi
 if ! dns_start "$zones/basic.zone" "$zones/chain.zone" "$zones/origin.zone" "$zones/cross.zone" \
         "$TESTDATA/dkim/rfc8463.zone" 2>"$T/start.err"; then
     not_ok "ldns resolver: dns_start" "$(cat "$T/start.err")"

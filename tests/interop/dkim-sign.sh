@@ -12,7 +12,7 @@
 # CRLF, as qmail-remote sends it).
 . "$(dirname "$0")/../lib.sh"
 : "${T:?lib.sh did not load}"
-. "$TOP/tests/dns-harness.sh"
+. "$TOP/tests/lib-dns.sh"
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/messages.bash"
 PY=/usr/bin/python3

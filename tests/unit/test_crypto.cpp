@@ -19,12 +19,13 @@
 #include "crypto/hash.hpp"
 #include "crypto/keys.hpp"
 #include "crypto/pem.hpp"
+#include "testdata.hpp"
 
 using namespace qauth::crypto;
 
 namespace {
 
-const std::string kDkimData = "../shared/testdata/dkim/";
+const std::string kDkimData = qauth::test::testdata("dkim/");
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -255,7 +256,7 @@ TEST_CASE("hash: a moved Hasher keeps its state") {
 
 // ---------------------------------------------------------------- Ed25519
 
-TEST_CASE("ed25519: RFC 8032 7.1 TEST 1 key, from the seed file and from PKCS#8 PEM") {
+TEST_CASE("ed25519: RFC 8032 7.1 TEST 1 key, from the seed file and from PKCS#8 PEM" * qauth::test::needs_testdata()) {
     const std::string kPublic = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
     PrivateKey from_seed = must(parse_private_key(slurp(kDkimData + "rfc8463-ed25519-seed.b64")));
     PrivateKey from_pem = must(parse_private_key(slurp(kDkimData + "rfc8463-ed25519-private.pem")));
@@ -269,7 +270,7 @@ TEST_CASE("ed25519: RFC 8032 7.1 TEST 1 key, from the seed file and from PKCS#8 
     CHECK(key_type_name(KeyType::Ed25519) == "ed25519");
 }
 
-TEST_CASE("ed25519: sign_digest is libsodium's Ed25519 over the digest bytes, deterministic, verifiable") {
+TEST_CASE("ed25519: sign_digest is libsodium's Ed25519 over the digest bytes, deterministic, verifiable" * qauth::test::needs_testdata()) {
     PrivateKey key = must(parse_private_key(slurp(kDkimData + "rfc8463-ed25519-private.pem")));
     const std::string d = digest(HashAlg::Sha256, "DKIM header hash input");
     const std::string sig = must(key.sign_digest(HashAlg::Sha256, d));
@@ -297,7 +298,7 @@ TEST_CASE("ed25519: sign_digest is libsodium's Ed25519 over the digest bytes, de
     CHECK_FALSE(pub.verify_digest(HashAlg::Sha1, d.substr(0, 20), sig));
 }
 
-TEST_CASE("ed25519: only SHA-256 digests are signed (RFC 8463 3)") {
+TEST_CASE("ed25519: only SHA-256 digests are signed (RFC 8463 3)" * qauth::test::needs_testdata()) {
     PrivateKey key = must(parse_private_key(slurp(kDkimData + "rfc8463-ed25519-seed.b64")));
     auto r = key.sign_digest(HashAlg::Sha1, digest(HashAlg::Sha1, "x"));
     REQUIRE_FALSE(r.has_value());
@@ -305,7 +306,7 @@ TEST_CASE("ed25519: only SHA-256 digests are signed (RFC 8463 3)") {
     CHECK_FALSE(key.sign_digest(HashAlg::Sha256, "short").has_value());
 }
 
-TEST_CASE("ed25519: p= must be the raw 32 bytes; an SPKI blob is refused") {
+TEST_CASE("ed25519: p= must be the raw 32 bytes; an SPKI blob is refused" * qauth::test::needs_testdata()) {
     auto pem = pem_decode(slurp(kDkimData + "rfc8463-ed25519-public.pem"));
     REQUIRE(pem.has_value());
     auto spki = parse_public_key(KeyType::Ed25519, pem->der.view());
@@ -316,7 +317,7 @@ TEST_CASE("ed25519: p= must be the raw 32 bytes; an SPKI blob is refused") {
     CHECK_FALSE(parse_public_key(KeyType::Ed25519, "").has_value());
 }
 
-TEST_CASE("ed25519: PKCS#8 variants") {
+TEST_CASE("ed25519: PKCS#8 variants" * qauth::test::needs_testdata()) {
     const std::string seed = ed25519_seed();
     const std::string inner = tlv(0x04, seed);
     SUBCASE("v2 (RFC 5958) with attributes and publicKey is accepted") {
@@ -357,7 +358,7 @@ TEST_CASE("ed25519: generated keys round-trip through PEM and sign") {
 
 // ---------------------------------------------------------------- RSA
 
-TEST_CASE("rsa: the RFC 8463 key, PKCS#1 and PKCS#8, signs identically and matches its p=") {
+TEST_CASE("rsa: the RFC 8463 key, PKCS#1 and PKCS#8, signs identically and matches its p=" * qauth::test::needs_testdata()) {
     const std::string pkcs1 = rsa_pkcs1_der();
     PrivateKey k1 = must(parse_private_key(slurp(kDkimData + "rfc8463-rsa-private.pem")));
     PrivateKey k8 = must(parse_private_key(pem_encode("PRIVATE KEY", pkcs8(std::string(1, '\0'), kRsaAlg, pkcs1))));
@@ -384,7 +385,7 @@ TEST_CASE("rsa: the RFC 8463 key, PKCS#1 and PKCS#8, signs identically and match
     CHECK(k8.to_pem() == slurp(kDkimData + "rfc8463-rsa-private.pem"));
 }
 
-TEST_CASE("rsa: the signature is RSASSA-PKCS1-v1_5 with the SHA-256 DigestInfo (RFC 8017 8.2.1, 9.2)") {
+TEST_CASE("rsa: the signature is RSASSA-PKCS1-v1_5 with the SHA-256 DigestInfo (RFC 8017 8.2.1, 9.2)" * qauth::test::needs_testdata()) {
     // Checked with the raw public operation, independently of RSA_verify:
     // s^e mod n must be 00 01 FF..FF 00 || DigestInfo || H.
     PrivateKey key = must(parse_private_key(slurp(kDkimData + "rfc8463-rsa-private.pem")));
@@ -406,7 +407,7 @@ TEST_CASE("rsa: the signature is RSASSA-PKCS1-v1_5 with the SHA-256 DigestInfo (
     CHECK(std::string(reinterpret_cast<char*>(em), 128) == expected);
 }
 
-TEST_CASE("rsa: SPKI and bare RSAPublicKey parse to the same key") {
+TEST_CASE("rsa: SPKI and bare RSAPublicKey parse to the same key" * qauth::test::needs_testdata()) {
     PrivateKey key = must(parse_private_key(slurp(kDkimData + "rfc8463-rsa-private.pem")));
     const std::string spki = b64d(zone_rsa_p());
     // SPKI = SEQUENCE { AlgorithmIdentifier, BIT STRING { 00, RSAPublicKey } }
@@ -441,7 +442,7 @@ TEST_CASE("rsa: SPKI and bare RSAPublicKey parse to the same key") {
     CHECK_FALSE(parse_public_key(KeyType::Rsa, spki + std::string(1, '\0')).has_value());
 }
 
-TEST_CASE("rsa: other SPKI algorithms and odd encodings are refused") {
+TEST_CASE("rsa: other SPKI algorithms and odd encodings are refused" * qauth::test::needs_testdata()) {
     auto ed = pem_decode(slurp(kDkimData + "rfc8463-ed25519-public.pem"));
     REQUIRE(ed.has_value());
     auto r = parse_public_key(KeyType::Rsa, ed->der.view());
@@ -488,7 +489,7 @@ TEST_CASE("rsa: a generated key round-trips and verifies") {
 
 // ---------------------------------------------------------------- key files and formats
 
-TEST_CASE("key file: world-readable keys are refused, naming the file and mode") {
+TEST_CASE("key file: world-readable keys are refused, naming the file and mode" * qauth::test::needs_testdata()) {
     const std::string pem = slurp(kDkimData + "rfc8463-rsa-private.pem");
     {
         TempFile f(pem, 0644);
@@ -513,7 +514,7 @@ TEST_CASE("key file: world-readable keys are refused, naming the file and mode")
     CHECK_FALSE(load_private_key("/tmp").has_value());
 }
 
-TEST_CASE("key formats: CRLF line ends and text around the PEM block are accepted") {
+TEST_CASE("key formats: CRLF line ends and text around the PEM block are accepted" * qauth::test::needs_testdata()) {
     std::string pem = slurp(kDkimData + "rfc8463-rsa-private.pem");
     std::string crlf;
     for (char c : pem) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
@@ -545,7 +546,7 @@ TEST_CASE("key formats: encrypted, unknown and malformed PEM are refused with a 
     }
 }
 
-TEST_CASE("key formats: truncated and corrupted DER never crash") {
+TEST_CASE("key formats: truncated and corrupted DER never crash" * qauth::test::needs_testdata()) {
     const std::string pkcs1 = rsa_pkcs1_der();
     const std::string p8rsa = pkcs8(std::string(1, '\0'), kRsaAlg, pkcs1);
     const std::string p8ed = pkcs8(std::string(1, '\0'), kEdAlg, tlv(0x04, ed25519_seed()));

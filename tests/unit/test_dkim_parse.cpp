@@ -5,6 +5,7 @@
 
 #include "dkim/header_hash.hpp"
 #include "dkim/key_record.hpp"
+#include "dkim/result.hpp"
 #include "dkim/signature.hpp"
 #include "util/tag_list.hpp"
 
@@ -152,4 +153,32 @@ TEST_CASE("tag values are case-sensitive (RFC 6376 3.2): upper-case forms are re
     auto s = dkim::parse_signature("v=1; a=rsa-sha256; d=Example.COM; s=Sel; bh=AAAA; b=AAAA; h=FROM:To; i=@SUB.example.com");
     REQUIRE(s);
     CHECK(s->domain == "Example.COM");
+}
+
+TEST_CASE("DKIM result vocabulary: RFC 8601 2.7.1 words, reasons from one table") {
+    using dkim::DkimResult;
+    using dkim::Failure;
+    CHECK(dkim::result_name(DkimResult::Policy) == "policy");
+    CHECK(dkim::result_name(DkimResult::TempError) == "temperror");
+    dkim::SignatureResult r;
+    r.failure = Failure::BodyHash;
+    CHECK(r.reason() == "RFC 6376 6.1.3: body hash did not verify");
+    r.failure = Failure::KeyLookup;
+    r.detail = "x._domainkey.example.com/TXT: timeout";
+    CHECK(r.reason() == "key lookup failed: x._domainkey.example.com/TXT: timeout");
+    r.failure = Failure::BadSignature;  // the parser's reason is the whole text
+    r.detail = "RFC 6376 3.5: missing b= tag";
+    CHECK(r.reason() == "RFC 6376 3.5: missing b= tag");
+    r = {};
+    r.result = DkimResult::Pass;
+    CHECK(r.reason().empty());
+    std::vector<dkim::SignatureResult> rs(3);
+    rs[0].result = DkimResult::Fail;
+    rs[1].result = DkimResult::TempError;
+    rs[2].result = DkimResult::Fail;
+    rs[2].failure = Failure::SignatureBad;
+    CHECK(dkim::best_result(rs) == DkimResult::TempError);
+    rs[1].result = DkimResult::Policy;
+    CHECK(dkim::best(rs) == &rs[0]);  // the topmost with the best result
+    CHECK(dkim::best_result({}) == DkimResult::None);
 }

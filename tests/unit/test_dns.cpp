@@ -24,21 +24,14 @@
 #include "dns/text.hpp"
 #include "dns/zone_resolver.hpp"
 #include "util/strings.hpp"
+#include "testdata.hpp"
 
 using namespace qauth::dns;
 
 namespace {
 
-// Our files are relative to the top directory, where the suites run.
-std::string data(const std::string& rel) {
-    const char* top = std::getenv("TOP");
-    return (top ? std::string(top) + "/" : std::string()) + "tests/data/dns/" + rel;
-}
-
-std::string shared(const std::string& rel) {
-    const char* dir = std::getenv("SHARED");
-    return (dir ? std::string(dir) : std::string("../shared")) + "/" + rel;
-}
+// Our files, under the top directory (tests/unit/testdata.hpp).
+std::string data(const std::string& rel) { return qauth::test::source_file("tests/data/dns/" + rel); }
 
 std::unique_ptr<Resolver> zones(std::vector<std::string> files) {
     auto r = make_zone_resolver(files);
@@ -331,8 +324,8 @@ TEST_CASE("zone resolver: CNAME chains are followed for at most 8 links") {
     CHECK(a.error.find("CNAME chain") != std::string::npos);
 }
 
-TEST_CASE("zone resolver: the shared RFC 8463 zone, four strings joined") {
-    auto r = zones({data("basic.zone"), shared("testdata/dkim/rfc8463.zone")});
+TEST_CASE("zone resolver: the shared RFC 8463 zone, four strings joined" * qauth::test::needs_testdata()) {
+    auto r = zones({data("basic.zone"), qauth::test::testdata("dkim/rfc8463.zone")});
     auto a = r->query("test._domainkey.football.example.com", RrType::TXT);
     REQUIRE(a.status == Status::Answer);
     CHECK(a.records == Records{kRfc8463Rsa});
@@ -534,8 +527,9 @@ TEST_CASE("ldns resolver: setup is lazy, and its errors are answers") {
 
 // Run by tests/dns/ldns-resolver.sh, which serves basic, chain, origin and
 // cross.zone of tests/data/dns and the shared rfc8463.zone with a real DNS
-// server on loopback, and sets QAUTH_TEST_DNS_SERVER=IP@PORT.
-TEST_CASE("ldns resolver against a live DNS server (QAUTH_TEST_DNS_SERVER)" *
+// server on loopback, and sets QAUTH_TEST_DNS_SERVER=IP@PORT. Test suite
+// "live-dns": scripts/run-tests does not count its skip in the unit suite.
+TEST_CASE("ldns resolver against a live DNS server (QAUTH_TEST_DNS_SERVER)" * doctest::test_suite("live-dns") *
           doctest::skip(std::getenv("QAUTH_TEST_DNS_SERVER") == nullptr)) {
     const std::string server = std::getenv("QAUTH_TEST_DNS_SERVER");
     Options opts;

@@ -1,10 +1,9 @@
-// Message reading, addresses, folding and Authentication-Results.
+// common/mail: message reading, addresses, folding.
 #include <doctest/doctest.h>
 
 #include <cstdio>
 #include <unistd.h>
 
-#include "authres/authres.hpp"
 #include "mail/address.hpp"
 #include "mail/fold.hpp"
 #include "mail/reader.hpp"
@@ -80,46 +79,6 @@ TEST_CASE("folding at 78 columns with tabs") {
     CHECK(printable("a\r\nb\x01 c\xff") == "a b\\x01 c\\xff");
 }
 
-TEST_CASE("Authentication-Results: format, parse, forged removal") {
-    std::vector<authres::MethodResult> r{{"dkim", "pass", "", {{"header.d", "example.com"}, {"header.b", "Ab/+="}}},
-                                         {"dkim", "fail", "bad \"sig\"\r\n", {{"header.i", "@example.com"}}}};
-    CHECK(authres::format("mx.example", r, "\n") ==
-          "Authentication-Results: mx.example; dkim=pass header.d=example.com\n"
-          "\theader.b=\"Ab/+=\"; dkim=fail reason=\"bad \\\"sig\\\"\" header.i=@example.com\n");
-    CHECK(authres::format("mx", {}, "\r\n") == "Authentication-Results: mx; none\r\n");
-
-    mail::Header h;
-    mail::parse_fields("Authentication-Results: MX.example; spf=pass\n"
-                       "Received: from x\n"
-                       "Authentication-Results: (c) mx.example 1; dkim=pass\n"
-                       "Authentication-Results: other.example; dkim=pass\n",
-                       h.fields);
-    CHECK(*authres::authserv_id_of(h.fields[2]) == "mx.example");
-    CHECK(authres::own_block(h, "mx.example") == 1);
-    CHECK(authres::remove_forged(h, "mx.example") == 1);
-    REQUIRE(h.fields.size() == 3);
-    CHECK(h.fields[2].raw.find("other.example") != std::string::npos);
-}
-
-TEST_CASE("Authentication-Results: a long reason folds inside its quotes") {
-    std::string reason = "key lookup failed: brisbane._domainkey.football.example.com/TXT: 127.0.0.1@5353: no reply "
-                         "(timeout or network error)";
-    std::string f = authres::format("mx.example", {{"dkim", "temperror", reason, {{"header.d", "example.com"}}}}, "\n");
-    for (std::size_t start = 0, nl; (nl = f.find('\n', start)) != std::string::npos; start = nl + 1)
-        CHECK(nl - start + (start ? 7 : 0) <= 78);
-    // Unfolded, the value reads back as it was given.
-    std::string unfolded;
-    for (std::size_t i = 0; i < f.size(); ++i) {
-        if (f[i] == '\n' && i + 1 < f.size() && f[i + 1] == '\t') {
-            unfolded += ' ';
-            ++i;
-        } else if (f[i] != '\n') {
-            unfolded += f[i];
-        }
-    }
-    CHECK(unfolded == "Authentication-Results: mx.example; dkim=temperror reason=\"" + reason + "\" header.d=example.com");
-}
-
 TEST_CASE("reader: a header of more lines than the limit is cut, nothing lost") {
     std::string msg;
     for (std::size_t i = 0; i < mail::kMaxHeaderLines + 10; ++i) msg += "a\n";
@@ -130,33 +89,4 @@ TEST_CASE("reader: a header of more lines than the limit is cut, nothing lost") 
     std::string rest;
     for (int i = 0; i < 10; ++i) rest += "a\n";
     CHECK(p.body == rest + "\nbody\n");
-}
-
-TEST_CASE("Authentication-Results: removing many forged fields") {
-    mail::Header h;
-    std::string block = "Received: x\n";
-    for (int i = 0; i < 20000; ++i) block += "Authentication-Results: mx; dkim=pass\nX: y\n";
-    mail::parse_fields(block, h.fields);
-    CHECK(authres::remove_forged(h, "mx") == 20000);
-    CHECK(h.fields.size() == 20001);
-}
-
-TEST_CASE("header-text sanitiser: 8-bit bytes and controls are escaped, never deleted") {
-    CHECK(printable("ex\xc3\xa4mple.com") == "ex\\xc3\\xa4mple.com");
-    CHECK(printable("m\xc3\xa9x.test") == "m\\xc3\\xa9x.test");
-    CHECK(printable("a\x7f\x1b[2J") == "a\\x7f\\x1b[2J");
-    CHECK(printable("  a \t\r\n b  ") == "a b");
-    // Capped: a longer text ends in "...", an escape is never cut.
-    CHECK(printable("abcdefgh", 8) == "abcdefgh");
-    CHECK(printable("abcdefghi", 8) == "abcde...");
-    CHECK(printable("ab\xff\xff" "cdef", 8) == "ab...");
-    CHECK(printable("ab\xff" "cdef", 9) == "ab\\xff...");
-    CHECK(printable(std::string(300, 'x')).size() == 200);
-    // Idempotent: A-R quoting sanitises values a second time.
-    for (std::string t : {std::string("ex\xc3\xa4mple.com"), std::string(300, '\xe9'), std::string("a\\xffb")})
-        CHECK(printable(printable(t)) == printable(t));
-    // In Authentication-Results an escaped value is quoted, its backslashes
-    // quoted-pairs (RFC 5322 3.2.4), so a reader decodes the escape text.
-    CHECK(authres::format("mx", {{"dkim", "permerror", "", {{"header.d", "ex\xc3\xa4mple.com"}}}},
-                          "\n") == "Authentication-Results: mx; dkim=permerror header.d=\"ex\\\\xc3\\\\xa4mple.com\"\n");
 }

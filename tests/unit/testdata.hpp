@@ -1,6 +1,22 @@
-// Where the unit tests find the shared, read-only test data, and how they
-// read a message from a string.
+// The one place where the unit tests find their files: the project's own
+// test files (tests/data/...) and the shared, read-only public test data
+// (RFC 8463 test vectors, the Mail::DKIM test corpus, pyspf's RFC 7208
+// suite), and how a case that needs the public data is skipped without it.
+//
+// The public data is looked for in $QAUTH_TESTDATA, else $SHARED/testdata,
+// else <top>/../shared/testdata, where <top> is $TOP or the top directory
+// the unit tests were built in (QAUTH_TOP, set by the Makefile for
+// testdata.cpp), so build/bin/unit-tests runs from any directory.
+//
+// A case that reads the public data is declared
+//     TEST_CASE("..." * test::needs_testdata())
+// and is skipped (counted as skipped in doctest's summary, with one line
+// saying why at the end of the run) when the data is absent, as in a plain
+// clone of the project. In CI (CI=true or QAUTH_REQUIRE_TESTDATA=1) it is
+// never skipped: it runs and fails, and so does "public test data is present".
 #pragma once
+
+#include <doctest/doctest.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -12,11 +28,38 @@
 
 namespace qauth::test {
 
-/// Path of `rel` under ../shared/testdata (or $SHARED/testdata).
-inline std::string testdata(const std::string& rel) {
-    const char* shared = std::getenv("SHARED");
-    return std::string(shared && *shared ? shared : "../shared") + "/testdata/" + rel;
-}
+/// The project's top directory: $TOP, else the one the tests were built in.
+std::string top_dir();
+
+/// Path of `rel` (e.g. "tests/data/dns/basic.zone") under top_dir().
+std::string source_file(const std::string& rel);
+
+/// Directory of the public test data (see above); it may not exist.
+std::string testdata_dir();
+
+/// Path of `rel` (e.g. "dkim/rfc8463.zone") under testdata_dir().
+std::string testdata(const std::string& rel);
+
+/// True when testdata_dir() is a directory.
+bool have_testdata();
+
+/// True when missing test data must fail rather than skip (CI=true, or
+/// QAUTH_REQUIRE_TESTDATA=1).
+bool testdata_required();
+
+/// Marks the description of the cases that need the public test data; the
+/// listener in testdata.cpp counts their skips and says why.
+inline constexpr const char* kNeedsTestdata = "needs the public test data";
+
+/// Decorator: skip the case when the public test data is absent (unless
+/// testdata_required()).
+struct needs_testdata {
+    void fill(doctest::detail::TestCase& tc) const {
+        if (!have_testdata() && !testdata_required()) tc.m_skip = true;
+        tc.m_description = kNeedsTestdata;
+    }
+    void fill(doctest::detail::TestSuite&) const {}
+};
 
 /// Whole contents of a file ("" when missing, which the tests then detect).
 inline std::string slurp(const std::string& path) {

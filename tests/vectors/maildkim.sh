@@ -1,6 +1,7 @@
 # Mail::DKIM's verifier corpus: the RFC 8301 column of the data's README, and
 # the RFC 6376 column when sha1 and 512-bit keys are allowed for the test.
 . "$(dirname "$0")/../lib.sh"
+need_testdata dkim/maildkim
 D=$TESTDATA/dkim/maildkim
 zones=(--dns-zone "$D/fake.zone" --dns-zone "$TOP/tests/data/maildkim-failures.zone")
 # file  RFC-8301-strict  RFC-6376

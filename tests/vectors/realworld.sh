@@ -1,6 +1,7 @@
 # Five real-world signed messages: every signature passes at the reference
 # time of the data's README; 005's x= has expired by now.
 . "$(dirname "$0")/../lib.sh"
+need_testdata dkim/realworld
 D=$TESTDATA/dkim/realworld
 for n in 002 003 004 005 006; do
     sigs=$(grep -ci '^DKIM-Signature:' "$D/$n.eml")

@@ -1,7 +1,8 @@
-# Real DNS servers on loopback for the shell suites. Source it (after
+# tests/lib-dns.sh: real DNS servers on loopback for the shell suites (the
+# tests of this library are tests/dns/harness.sh). Source it (after
 # tests/lib.sh, or on its own) from a test script run by bash as root:
 #
-#   . "$TOP/tests/dns-harness.sh"
+#   . "$TOP/tests/lib-dns.sh"
 #
 #   dns_start ZONEFILE...
 #       Serves the records of the RFC 1035 master files with NSD on

@@ -1,5 +1,6 @@
-// The body spool and the buffered writer (DESIGN §2: large bodies go to an
-// unlinked temporary file; output is complete or an error).
+// common/util: the body spool and the buffered writer (DESIGN §2: large
+// bodies go to an unlinked temporary file; output is complete or an error),
+// and the header-text sanitiser.
 #include <doctest/doctest.h>
 
 #include <cstdio>
@@ -8,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/io.hpp"
+#include "util/strings.hpp"
 
 using namespace qauth;
 
@@ -64,4 +66,20 @@ TEST_CASE("write errors are reported and stay reported") {
     CHECK_FALSE(w.flush());
     CHECK_FALSE(w.write("y"));
     ::close(fd);
+}
+
+TEST_CASE("header-text sanitiser: 8-bit bytes and controls are escaped, never deleted") {
+    CHECK(printable("ex\xc3\xa4mple.com") == "ex\\xc3\\xa4mple.com");
+    CHECK(printable("m\xc3\xa9x.test") == "m\\xc3\\xa9x.test");
+    CHECK(printable("a\x7f\x1b[2J") == "a\\x7f\\x1b[2J");
+    CHECK(printable("  a \t\r\n b  ") == "a b");
+    // Capped: a longer text ends in "...", an escape is never cut.
+    CHECK(printable("abcdefgh", 8) == "abcdefgh");
+    CHECK(printable("abcdefghi", 8) == "abcde...");
+    CHECK(printable("ab\xff\xff" "cdef", 8) == "ab...");
+    CHECK(printable("ab\xff" "cdef", 9) == "ab\\xff...");
+    CHECK(printable(std::string(300, 'x')).size() == 200);
+    // Idempotent: A-R quoting sanitises values a second time.
+    for (std::string t : {std::string("ex\xc3\xa4mple.com"), std::string(300, '\xe9'), std::string("a\\xffb")})
+        CHECK(printable(printable(t)) == printable(t));
 }

@@ -26,7 +26,7 @@ UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
 MANPAGES := $(wildcard man/*.[1-8])
 
-.PHONY: all deps check check-asan unit bench demo fuzz fuzzers install clean
+.PHONY: all deps check check-asan unit bench demo fuzz fuzzers install clean FORCE
 # Keep the objects of the programs: make would delete them as intermediate
 # files and relink every program on the next run.
 .SECONDARY:
@@ -42,6 +42,36 @@ $(BUILD)/obj/%.o: %.cpp
 # keys with them. Only these objects are spared the warning.
 DEPRECATED_OK := common/crypto/hash common/crypto/random common/crypto/rsa tests/unit/test_crypto
 $(DEPRECATED_OK:%=$(BUILD)/obj/%.o): QCXXFLAGS += -Wno-deprecated-declarations
+
+# CLI11 is header-only and included by every main through cli/cli.hpp. It
+# is precompiled once per build directory with the objects' own flags (GCC
+# uses a PCH only when they match; -Winvalid-pch turns a mismatch into a
+# warning instead of a silent slow path) and given with -include to the
+# files that use it. $(BUILD)/pch/flags holds the compile command and is
+# rewritten only when it differs, so changing CXX, CXXFLAGS or SAN rebuilds
+# the PCH and these objects. "private": the PCH, a prerequisite, must not
+# inherit the -include of its users.
+PCH     := $(BUILD)/pch/cli11.hpp
+CLI_OBJ := $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.o) $(BUILD)/obj/common/cli/cli.o
+PCH_CMD  = $(CXX) $(CPPFLAGS) $(QCXXFLAGS) $(CXXFLAGS)
+$(CLI_OBJ): private QCXXFLAGS += -include $(PCH) -Winvalid-pch
+$(CLI_OBJ): $(PCH).gch
+
+$(PCH): common/cli/cli11.hpp
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(PCH).gch: $(PCH) $(BUILD)/pch/flags
+	$(PCH_CMD) -MD -MP -MF $@.d -x c++-header $< -o $@
+
+$(BUILD)/pch/flags:
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(subst ','\'',$(PCH_CMD))' >$@
+ifneq ($(strip $(file <$(BUILD)/pch/flags)),$(strip $(PCH_CMD)))
+$(BUILD)/pch/flags: FORCE
+endif
+FORCE:
+-include $(PCH).gch.d
 
 $(BUILD)/libqauth.a: $(LIB_OBJ)
 	@rm -f $@

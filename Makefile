@@ -118,11 +118,18 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	scripts/fuzz $(FUZZ_SECONDS)
 
+# The programs are stripped on install (install -s, with STRIP as the strip
+# program for a cross build). INSTALL_STRIP= installs them as built, with
+# their symbols, for a packager's own strip and debug-symbol step
+# (dh_strip, DEB_BUILD_OPTIONS=nostrip).
+INSTALL       ?= install
+STRIP         ?= strip
+INSTALL_STRIP ?= -s --strip-program=$(STRIP)
 install: $(BINS)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
-	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
-	for m in $(MANPAGES); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
-	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
+	$(INSTALL) -d $(DESTDIR)$(PREFIX)/bin
+	$(INSTALL) $(INSTALL_STRIP) -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	for m in $(MANPAGES); do s=$${m##*.}; $(INSTALL) -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
+	  $(INSTALL) -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 
 clean:
 	rm -rf build build-*

@@ -1,7 +1,8 @@
 # qauth build. `make` builds the programs; `make check` installs what is
-# missing, builds and runs every suite; `make check-asan` reruns the unit and
-# bad-input suites under AddressSanitizer/UBSan; `make bench`, `make demo`,
-# `make install PREFIX=/usr/local DESTDIR=`.
+# missing, builds and runs every suite; `make check-asan` reruns the unit,
+# vectors, bad-input and integration suites under AddressSanitizer/UBSan;
+# `make bench`, `make demo`, `make install PREFIX=/usr/local DESTDIR=`
+# (stripped; INSTALL_STRIP= keeps the symbols).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=

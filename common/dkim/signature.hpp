@@ -48,7 +48,7 @@ struct Signature {
 /// required tags v a b bh d h s; v=1; known algorithm and canonicalization;
 /// h= containing From; i= inside d=; q= listing dns/txt; x= after t=.
 /// Errors cite the rule; every error means PERMFAIL for this signature.
-/// Time checks (expiry) are the verifier's: see check_times().
+/// Time checks (expiry) are the verifier's: see check_expiry() below.
 Result<Signature> parse_signature(std::string_view value);
 
 /// RFC 6376 §3.5 x=: fails when the signature expired before `now` (Unix

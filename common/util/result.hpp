@@ -1,6 +1,6 @@
 // Result type shared by every parser and protocol routine: a value, or an
-// error that says which rule failed, so that --trace output and the
-// Authentication-Results reason can cite it.
+// error that says which rule failed, so that diagnostics on standard error
+// and the Authentication-Results reason can cite it.
 #pragma once
 
 #include <expected>

@@ -7,6 +7,7 @@
 #include "dkim/keygen.hpp"
 #include "qmail/control.hpp"
 #include "qmail/status.hpp"
+#include "util/io.hpp"
 
 using namespace qauth;
 
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
     req.control_dir = qmail::control_dir_from(control_dir);
 
     auto done = dkim::run_keygen(req, [](const std::string& records) -> Result<void> {
+        if (io::closed_at_start(1)) return fail("standard output is closed");  // cli::start put /dev/null there
         if (std::fputs(records.c_str(), stdout) < 0 || std::fflush(stdout) != 0)
             return fail("cannot write the records to standard output");
         return {};

@@ -222,3 +222,8 @@ expect_eq "... and all 20 selectors are listed" "$(seq 20 | sed 's/^/p/' | sort 
     "$(sort "$T/par/domainkeys/par.example/selector" | tr '\n' ' ')"
 expect_eq "... and no temporary file is left" "" \
     "$(ls -A "$T/par/domainkeys/par.example" | grep -v '^p[0-9]*$' | grep -v '^selector$')"
+
+# A closed standard output loses the records: nothing may be installed.
+mkdir -p "$T/closed"
+expect_status "closed stdout: exit 111" 111 sh -c 'dkimkeygen --control-dir "$1" closed.example >&-' _ "$T/closed"
+expect_eq "closed stdout: no key installed" "" "$(ls "$T/closed")"

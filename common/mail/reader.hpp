@@ -13,9 +13,10 @@
 namespace qauth::mail {
 
 /// Upper bound on the header block we hold in memory. A header that runs
-/// past it is cut at the last line end before the limit and the rest is
-/// treated as body: the message still passes through byte for byte (a
-/// signature over such a header will not verify elsewhere).
+/// past it is cut at the last line end before the limit, the rest is handed
+/// on as body (the message still passes through byte for byte) and
+/// Header::truncated says so: the filters then refuse the message or pass it
+/// on unsigned (filter/runner.hpp, Stage::oversized).
 inline constexpr std::size_t kMaxHeaderBytes = 16u << 20;
 /// Upper bound on header lines, for the same reason: each field costs memory
 /// beyond its bytes, so a header of a million short lines is cut here.

@@ -48,6 +48,9 @@ TEST_CASE("reader: a header past the limit is cut at a line end, nothing lost") 
     std::string msg = "A: 1\nB: " + std::string(100000, 'x') + "\nC: 3\n\nbody";
     auto p = read_message(msg, 64);
     CHECK(p.header.fields.size() == 1);
+    CHECK(p.header.truncated);
+    CHECK(p.header.lines == 1);
+    CHECK(p.header.bytes == 5);
     std::string all;
     for (auto& f : p.header.fields) all += f.raw;
     CHECK(all + p.header.separator + p.body == msg);
@@ -79,6 +82,18 @@ TEST_CASE("folding at 78 columns with tabs") {
     CHECK(printable("a\r\nb\x01 c\xff") == "a b\\x01 c\\xff");
 }
 
+TEST_CASE("reader: exactly the line limit, then the separator: not truncated") {
+    std::string msg;
+    for (std::size_t i = 0; i < mail::kMaxHeaderLines; ++i) msg += "a\n";
+    auto p = read_message(msg + "\nbody\n");
+    CHECK_FALSE(p.header.truncated);
+    CHECK(p.header.separator == "\n");
+    CHECK(p.header.lines == mail::kMaxHeaderLines);
+    CHECK(p.body == "body\n");
+    CHECK_FALSE(read_message("A: b\n\nx").header.truncated);
+    CHECK_FALSE(read_message("A: b").header.truncated);  // the input ended: the header is whole
+}
+
 TEST_CASE("reader: a header of more lines than the limit is cut, nothing lost") {
     std::string msg;
     for (std::size_t i = 0; i < mail::kMaxHeaderLines + 10; ++i) msg += "a\n";
@@ -86,6 +101,8 @@ TEST_CASE("reader: a header of more lines than the limit is cut, nothing lost") 
     auto p = read_message(msg);
     CHECK(p.header.fields.size() == mail::kMaxHeaderLines);
     CHECK(p.header.separator.empty());
+    CHECK(p.header.truncated);
+    CHECK(p.header.lines == mail::kMaxHeaderLines);
     std::string rest;
     for (int i = 0; i < 10; ++i) rest += "a\n";
     CHECK(p.body == rest + "\nbody\n");

@@ -91,6 +91,9 @@ TEST_CASE("envelope: qmail-smtpd's Received line (received.c)") {
     REQUIRE(r);  // no HELO part: it equalled the host
     CHECK(r->helo == "unknown");
     CHECK(r->ip == "2001:db8::5");
+    r = qmail::parse_qmail_received("from host.example (HELO ) (192.0.2.8) by mx.test with SMTP; date");
+    REQUIRE(r);  // a bare HELO: received.c writes it when it differs from the host
+    CHECK(r->helo == "");
     CHECK_FALSE(qmail::parse_qmail_received("from a.example ([192.0.2.1]) by b.example (Postfix) with ESMTP id X"));
     CHECK_FALSE(qmail::parse_qmail_received("by mx.test with SMTP"));
     CHECK_FALSE(qmail::parse_qmail_received("from host (HELO unclosed"));

@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "crypto/base64.hpp"
 #include "crypto/secret.hpp"
@@ -25,9 +27,26 @@ constexpr std::size_t kMaxSelectorFile = 1u << 20;
 
 std::string errno_text() { return std::strerror(errno); }
 
-/// Creates directory `dir` (0750, less under a stricter umask) unless it exists.
+/// The directory `dir` when an admin gave it to the signer's user (it is not
+/// root's, as after INSTALL's chown -R): what is made in it takes its owner,
+/// group and group-read bit, so that a new selector or domain is readable by
+/// the signer at once. nullopt for a root-owned directory (keys stay root's, 0600).
+std::optional<struct stat> handed_over(const std::string& dir) {
+    struct stat st;
+    if (::stat(dir.c_str(), &st) != 0 || st.st_uid == 0) return std::nullopt;
+    return st;
+}
+
+/// Creates directory `dir` (0750, less under a stricter umask) unless it
+/// exists; a new one takes the owner and group of a handed_over() parent.
 Result<void> make_dir(const std::string& dir) {
-    if (::mkdir(dir.c_str(), 0750) != 0 && errno != EEXIST) return fail(dir + ": cannot create: " + errno_text());
+    if (::mkdir(dir.c_str(), 0750) == 0) {
+        if (auto parent = handed_over(io::parent_dir(dir)); parent && ::geteuid() == 0)
+            if (::chown(dir.c_str(), parent->st_uid, parent->st_gid) != 0)
+                return fail(dir + ": cannot set owner: " + errno_text());
+    } else if (errno != EEXIST) {
+        return fail(dir + ": cannot create: " + errno_text());
+    }
     struct stat st;
     if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) return fail(dir + ": not a directory");
     return {};
@@ -102,6 +121,8 @@ Result<void> install_key_file(const std::string& path, std::string_view pem, boo
         // signer's user or group), never by everyone.
         return io::write_file_atomically(path, pem, {(old.st_mode & S_IRGRP) ? 0640u : 0600u, &old, true});
     }
+    if (auto dir = handed_over(io::parent_dir(path)))
+        return io::write_file_atomically(path, pem, {(dir->st_mode & S_IRGRP) ? 0640u : 0600u, &*dir, replace});
     return io::write_file_atomically(path, pem, {0600, nullptr, replace});
 }
 

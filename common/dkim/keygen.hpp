@@ -50,6 +50,9 @@ std::string zone_records(std::string_view selector, std::string_view domain, std
 /// the old key or the new one, never part of one. A replaced key passes on
 /// its owner and group (when we may set them) and, if it was group-readable,
 /// mode 0640: whoever runs the signer keeps access; everyone else has none.
+/// A new key in a directory that is not root's (handed to the signer's user,
+/// INSTALL) takes that directory's owner and group, and mode 0640 when the
+/// directory is group-readable; new directories under it do the same.
 Result<void> install_key_file(const std::string& path, std::string_view pem, bool replace);
 
 /// Adds `selector` to the active selector file `domain_dir`/selector (one

@@ -227,3 +227,21 @@ expect_eq "... and no temporary file is left" "" \
 mkdir -p "$T/closed"
 expect_status "closed stdout: exit 111" 111 sh -c 'dkimkeygen --control-dir "$1" closed.example >&-' _ "$T/closed"
 expect_eq "closed stdout: no key installed" "" "$(ls "$T/closed")"
+
+# After INSTALL's chown of the key directories to the signer's user, a new
+# selector or domain is readable by that user at once (its keys are not root's).
+if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
+    H=$T/handed; mkdir -p "$H/domainkeys"
+    dkimkeygen --control-dir "$H" first.example >/dev/null 2>&1
+    chown -R nobody:nogroup "$H/domainkeys"; chmod -R u=rwX,g=rX,o= "$H/domainkeys"
+    dkimkeygen --control-dir "$H" --type ed25519 --selector ed first.example >/dev/null 2>&1
+    expect_eq "handed-over directory: a new selector's key takes its owner, group and 0640" "nobody nogroup 640" \
+        "$(stat -c '%U %G %a' "$H/domainkeys/first.example/ed")"
+    dkimkeygen --control-dir "$H" second.example >/dev/null 2>&1
+    expect_eq "handed-over directory: a new domain's directory and key too" "nobody nogroup 750 / nobody nogroup 640" \
+        "$(stat -c '%U %G %a' "$H/domainkeys/second.example") / $(stat -c '%U %G %a' "$H/domainkeys/second.example/default")"
+    expect_eq "root-owned directories: keys stay root's, 0600" "root 600" \
+        "$(dkimkeygen --control-dir "$T/closed" third.example >/dev/null 2>&1; stat -c '%U %a' "$T/closed/domainkeys/third.example/default")"
+else
+    skip "handed-over directory: new keys take its owner" "needs root and the user nobody"
+fi

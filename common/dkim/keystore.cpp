@@ -51,13 +51,12 @@ Result<std::vector<SigningKey>> load_domain_keys(const qmail::ControlDir& contro
 
 SigningDomain signing_domain(const mail::Header& header, std::string_view envelope_sender) {
     auto froms = header.find_all("From");
-    if (froms.size() > 1) return {"", "message has " + std::to_string(froms.size()) + " From fields; not signed"};
     auto first_domain = [&](std::size_t idx) -> std::string {
         auto addrs = mail::addresses(header.fields[idx].unfolded_value());
         if (addrs.empty()) return {};
         return mail::address_domain(addrs.front()).value_or("");
     };
-    if (froms.size() == 1) {
+    if (!froms.empty()) {
         if (auto d = first_domain(froms[0]); !d.empty()) return {d, ""};
     }
     if (auto senders = header.find_all("Sender"); !senders.empty()) {

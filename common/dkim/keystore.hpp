@@ -33,8 +33,9 @@ struct SigningDomain {
 
 /// The domain to sign for: that of RFC5322.From, else Sender, else
 /// `envelope_sender` (RFC 6376 §5.1 leaves the choice to the signer; the From
-/// domain is what DMARC aligns with). A message with more than one From field
-/// is not signed (RFC 5322 §3.6 allows one), with a warning.
+/// domain is what DMARC aligns with), the first of each. choose_keys()
+/// (dkim/sign_policy.hpp) has already refused a message with several From
+/// fields.
 SigningDomain signing_domain(const mail::Header& header, std::string_view envelope_sender);
 
 }  // namespace qauth::dkim

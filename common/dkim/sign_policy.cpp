@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "dkim/signature.hpp"
 #include "dns/domain.hpp"
 #include "mail/address.hpp"
 #include "mail/reader.hpp"
@@ -18,6 +19,22 @@ Result<void> check_identity(const std::string& identity, const std::string& doma
     if (!idom || !sdom || !idom->within(*sdom))
         return usage_error("--identity " + identity + " is not in the signing domain " + domain);
     return {};
+}
+
+// The h= names for `header`: the admin's list with "dkim-signature" capped at
+// the fields present, or the default list.
+std::vector<std::string> signed_names(const SignPolicy& policy, const mail::Header& header) {
+    if (policy.headers.empty()) return default_signed_headers(header);
+    std::vector<std::string> names;
+    std::size_t sigs_left = header.count("DKIM-Signature");
+    for (const auto& n : policy.headers) {
+        if (iequals(n, "dkim-signature")) {
+            if (sigs_left == 0) continue;
+            --sigs_left;
+        }
+        names.push_back(n);
+    }
+    return names;
 }
 
 }  // namespace
@@ -37,9 +54,12 @@ Result<SignPolicy> check_sign_options(const SignOptions& o) {
             return usage_error("--selector: bad selector name: " + s);
     p.selectors = o.selectors;
     if (o.headers) {
-        for (auto& n : split(*o.headers, ':'))
-            if (!n.empty()) p.headers.push_back(std::move(n));
-        if (p.headers.empty()) return usage_error("--headers: no header field names");
+        if (o.headers->empty()) return usage_error("--headers: no header field names");
+        p.headers = split(*o.headers, ':');
+        if (p.headers.size() > kMaxSignedFields)
+            return usage_error("--headers: more than " + std::to_string(kMaxSignedFields) + " names");
+        for (const auto& n : p.headers)
+            if (n.empty()) return usage_error("--headers: an empty name");
         for (const auto& n : p.headers)
             for (char c : n)  // RFC 5322 3.6.8 field names; ';' would end the h= tag
                 if (c < 33 || c > 126 || c == ';') return usage_error("--headers: not a header field name: " + n);
@@ -66,6 +86,15 @@ Result<KeyChoice> choose_keys(const SignPolicy& policy, const qmail::ControlDir&
                     " bytes is too close to the limit a verifier reads; not signed";
         return c;
     }
+    if (auto froms = header.count("From"); froms > 1) {
+        c.warning = "message has " + std::to_string(froms) + " From fields; not signed";
+        return c;
+    }
+    c.names = signed_names(policy, header);
+    if (c.names.size() > kMaxSignedFields) {
+        c.warning = "more than " + std::to_string(kMaxSignedFields) + " fields to sign; not signed";
+        return c;
+    }
     SigningDomain sd{policy.domain, ""};
     if (policy.domain.empty()) sd = signing_domain(header, envelope_sender);
     c.warning = sd.warning;
@@ -87,20 +116,10 @@ Result<KeyChoice> choose_keys(const SignPolicy& policy, const qmail::ControlDir&
     return c;
 }
 
-std::vector<SignParams> sign_params(const SignPolicy& policy, const KeyChoice& choice, const mail::Header& header,
-                                    std::uint64_t now) {
-    std::vector<std::string> names;
-    std::size_t sigs_left = header.count("DKIM-Signature");
-    for (const auto& n : policy.headers) {
-        if (iequals(n, "dkim-signature")) {
-            if (sigs_left == 0) continue;
-            --sigs_left;
-        }
-        names.push_back(n);
-    }
+std::vector<SignParams> sign_params(const SignPolicy& policy, const KeyChoice& choice, std::uint64_t now) {
     std::vector<SignParams> params;
     for (const auto& k : choice.keys)
-        params.push_back({choice.domain, k.selector, &k.key, policy.header_canon, policy.body_canon, names,
+        params.push_back({choice.domain, k.selector, &k.key, policy.header_canon, policy.body_canon, choice.names,
                           policy.identity, policy.expire, policy.body_length, now});
     return params;
 }

@@ -51,34 +51,37 @@ struct SignPolicy {
 
 /// Checks `options`; every error is a usage error: a c= that is not
 /// simple/relaxed, --key without exactly one --selector, a --domain or
-/// --selector that is no domain name, --headers empty, without From (RFC 6376
-/// §5.4) or with a name that is not a field name (RFC 5322 §3.6.8; ';' would
-/// end h=), an --identity that is not printable, or one outside --domain
+/// --selector that is no domain name, --headers empty, with an empty name,
+/// more than kMaxSignedFields names, without From (RFC 6376 §5.4) or with a
+/// name that is not a field name (RFC 5322 §3.6.8; ';' would end h=), an --identity that is not printable, or one outside --domain
 /// (RFC 6376 §3.5 i=).
 Result<SignPolicy> check_sign_options(const SignOptions& options);
 
-/// The domain and keys to sign one message with.
+/// The domain, keys and h= names to sign one message with.
 struct KeyChoice {
     std::string domain;             ///< d=; empty when the message goes out unsigned
     std::vector<SigningKey> keys;   ///< empty when the message goes out unsigned
+    std::vector<std::string> names; ///< h=: policy.headers or the default list
     std::string warning;            ///< why it goes out unsigned, when it does
 };
 
 /// Chooses the signing domain (policy.domain, else signing_domain() of the
 /// header and `envelope_sender`) and loads its keys (policy.key_file, else the
 /// control directory's). A message goes out unsigned, with a warning, when it
-/// has no usable domain or its header is within kSignRoomLines/Bytes of the
-/// reader's limit; and silently when its domain has no key directory. Errors:
+/// has more than one From field (RFC 5322 §3.6; verifiers say policy), no
+/// usable domain, a header within kSignRoomLines/Bytes of the reader's limit,
+/// or more fields to sign than an h= may name (kMaxSignedFields); and
+/// silently when its domain has no key directory. The h= names are
+/// policy.headers or default_signed_headers(); a "dkim-signature" among them
+/// is listed at most as many times as the message has DKIM-Signature fields:
+/// the field being made must not be in its own h= (RFC 6376 §3.5), and a
+/// verifier would take it for one. Errors:
 /// a key that cannot be loaded; no key for a --domain named by the admin;
 /// an --identity outside the message's domain (a usage error).
 Result<KeyChoice> choose_keys(const SignPolicy& policy, const qmail::ControlDir& control,
                               const mail::Header& header, std::string_view envelope_sender);
 
-/// The parameters of each signature for `choice`, signed at `now` (Unix
-/// seconds). A "dkim-signature" in policy.headers is listed at most as many
-/// times as the message has DKIM-Signature fields: the field being made must
-/// not be in its own h= (RFC 6376 §3.5), and a verifier would take it for one.
-std::vector<SignParams> sign_params(const SignPolicy& policy, const KeyChoice& choice, const mail::Header& header,
-                                    std::uint64_t now);
+/// The parameters of each signature for `choice`, signed at `now` (Unix seconds).
+std::vector<SignParams> sign_params(const SignPolicy& policy, const KeyChoice& choice, std::uint64_t now);
 
 }  // namespace qauth::dkim

@@ -26,6 +26,10 @@ std::string algorithm_name(Algorithm a);
 /// Parses an a= value; an error for anything else.
 Result<Algorithm> parse_algorithm(std::string_view text);
 
+/// The most names an h= may list: real signatures name a few dozen fields,
+/// and the bound keeps a hostile h= cheap. The signer keeps within it too.
+inline constexpr std::size_t kMaxSignedFields = 1000;
+
 /// A parsed DKIM-Signature (RFC 6376 §3.5).
 struct Signature {
     Algorithm algorithm;

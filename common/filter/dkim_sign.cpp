@@ -20,7 +20,7 @@ public:
         if (!choice) return std::unexpected(choice.error());
         if (choice->keys.empty()) return pass_unchanged(choice->warning);
         choice_ = std::move(*choice);
-        signer_ = std::make_unique<dkim::Signer>(dkim::sign_params(policy_, choice_, header, now_));
+        signer_ = std::make_unique<dkim::Signer>(dkim::sign_params(policy_, choice_, now_));
         return std::nullopt;
     }
 

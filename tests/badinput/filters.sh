@@ -118,3 +118,18 @@ expect_match "--selector selector: a usage error" '^usage: qmail-dkimsign: --sel
 expect_status "--check with stdout closed: pass is 0" 0 sh -c 'dkimverify --control-dir "$1" --dns-zone "$2" --check <"$3" >&-' _ "$C" "$Z" "$T/s1"
 expect_status "--check with stdout closed: unsigned is 100" 100 sh -c 'dkimverify --control-dir "$1" --dns-zone "$2" --check >&-' _ "$C" "$Z" <<<"$msg"
 expect_status "stdout closed without --check: 111" 111 sh -c 'dkimverify --control-dir "$1" --dns-zone "$2" >&-' _ "$C" "$Z" <<<"$msg"
+
+# The signer keeps within what verifiers read: h= of at most 1000 names.
+{ printf 'From: ceo@bank.example\n'; awk 'BEGIN{for (i = 0; i < 999; i++) print "To: x" i "@example.net"}'; printf '\nx\n'; } >"$T/manyto"
+sign <"$T/manyto" >"$T/out" 2>"$T/err"
+expect_eq "999 To fields (1001 h= names): not signed" 0 "$(grep -c '^DKIM-Signature:' "$T/out")"
+expect_match "999 To fields: warning says why" 'more than 1000 fields to sign; not signed' "$(cat "$T/err")"
+{ printf 'From: ceo@bank.example\n'; awk 'BEGIN{for (i = 0; i < 998; i++) print "To: x" i "@example.net"}'; printf '\nx\n'; } >"$T/manyto"
+expect_eq "998 To fields (1000 names): signed and verifies" pass "$(sign <"$T/manyto" | verify >"$T/v"; dkim_results "$T/v")"
+expect_status "--headers of 1001 names: exit 111" 111 sign --headers "from$(printf ':x%.0s' $(seq 1 1000))" <<<"$msg"
+expect_match "--headers of 1001 names: a usage error" '^usage: qmail-dkimsign: --headers: more than 1000 names' "$(cat "$T/err")"
+expect_status "--headers with an empty name: exit 111" 111 sign --headers 'from::to' <<<"$msg"
+expect_match "--headers with an empty name: a usage error" '^usage: qmail-dkimsign: --headers: an empty name' "$(cat "$T/err")"
+{ printf 'From: ceo@evil.example\n'; printf '%s' "$msg"; } >"$T/twofrom"
+sign --domain bank.example <"$T/twofrom" >"$T/out" 2>"$T/err"
+expect_eq "two From fields with --domain: not signed either" 0 "$(grep -c '^DKIM-Signature:' "$T/out")"

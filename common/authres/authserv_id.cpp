@@ -23,8 +23,12 @@ Result<std::string> resolve_authserv_id(const std::optional<std::string>& option
         id = host[0] ? host : "localhost";
         from = "host name";
     }
-    // One check and one message for every source, naming it.
-    if (!valid_authserv_id(id)) return fail(from + ": not a valid authserv-id: " + id);
+    // One check and one message for every source, naming it; a bad option
+    // value is a usage error (DESIGN §3).
+    if (!valid_authserv_id(id)) {
+        std::string why = from + ": not a valid authserv-id: " + id;
+        return option ? usage_error(why) : fail(why);
+    }
     return id;
 }
 

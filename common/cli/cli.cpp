@@ -13,8 +13,15 @@
 
 namespace qauth::cli {
 
+const CLI::Validator& non_empty() {
+    static const CLI::Validator check([](std::string& v) { return v.empty() ? std::string("empty value") : ""; },
+                                      "NON-EMPTY");
+    return check;
+}
+
 void add_control_dir(CLI::App& app, std::string& dir) {
-    app.add_option("--control-dir", dir, "qmail control directory (default $QMAIL_CONTROL or /var/qmail/control)");
+    app.add_option("--control-dir", dir, "qmail control directory (default $QMAIL_CONTROL or /var/qmail/control)")
+        ->check(non_empty());
 }
 
 void add_dns(CLI::App& app, dns::Options& opts) {

@@ -15,7 +15,11 @@
 
 namespace qauth::cli {
 
-/// Adds --control-dir DIR.
+/// A check for options whose value may not be "" (an empty --control-dir
+/// would silently mean the live default): a usage error.
+const CLI::Validator& non_empty();
+
+/// Adds --control-dir DIR (not "").
 void add_control_dir(CLI::App& app, std::string& dir);
 /// Adds --dns-server IP[@PORT] (repeatable), --dns-zone FILE (repeatable), --dns-timeout SECONDS.
 void add_dns(CLI::App& app, dns::Options& opts);

@@ -133,3 +133,13 @@ expect_match "--headers with an empty name: a usage error" '^usage: qmail-dkimsi
 { printf 'From: ceo@evil.example\n'; printf '%s' "$msg"; } >"$T/twofrom"
 sign --domain bank.example <"$T/twofrom" >"$T/out" 2>"$T/err"
 expect_eq "two From fields with --domain: not signed either" 0 "$(grep -c '^DKIM-Signature:' "$T/out")"
+
+# Empty option values are usage errors, never a silent default.
+for opt in --domain --key --identity --selector; do
+    qmail-dkimsign --control-dir "$C" "$opt" '' <<<"$msg" >"$T/out" 2>"$T/err"
+    expect_eq "qmail-dkimsign $opt '': exit 111" 111 $?
+    expect_match "qmail-dkimsign $opt '': a usage error" '^usage: qmail-dkimsign: ' "$(cat "$T/err")"
+done
+expect_status "qmail-dkimsign --control-dir '': exit 111" 111 qmail-dkimsign --control-dir '' <<<"$msg"
+expect_match "qmail-dkimsign --control-dir '': a usage error" "^usage: qmail-dkimsign: --control-dir: empty value" "$(cat "$T/err")"
+expect_status "dkimverify --control-dir '': exit 111" 111 dkimverify --control-dir '' --dns-zone "$Z" <<<"$msg"

@@ -72,7 +72,7 @@ expect_match "two TXT records, neither a usable key: permerror" 'dkim=permerror'
 
 # The authserv-id must be a token; a forged field with a trailing dot is ours too.
 expect_status "authserv-id with a space: exit 111" 111 verify --authserv-id 'mx example;net' <"$T/signed"
-expect_match "authserv-id with a space: names the option" '^dkimverify: fatal: --authserv-id: not a valid authserv-id' "$(cat "$T/err")"
+expect_match "authserv-id with a space: a usage error naming the option" '^usage: dkimverify: --authserv-id: not a valid authserv-id' "$(cat "$T/err")"
 printf '\377\376\n' >"$C/me"
 expect_status "control/me with binary junk: exit 111" 111 verify <"$T/signed"
 expect_match "control/me with binary junk: names the file" 'control/me: not a valid authserv-id' "$(cat "$T/err")"

@@ -79,9 +79,13 @@ Result<void> install_key(const KeygenRequest& req, const crypto::PrivateKey& key
 Result<std::string> keygen_domain(std::string_view name) {
     auto domain = dns::Domain::parse(name, dns::NameRules::Host);
     if (!domain)
-        return fail("bad domain '" + printable(name) +
-                    "': want letters, digits, hyphens and dots (RFC 1123 2.1; IDNs as xn--)");
-    return domain->str();
+        return fail("bad domain '" + printable(name) + "': " + domain.error().reason +
+                    " (want letters, digits, hyphens and dots, RFC 1123 2.1; IDNs as xn--)");
+    // An address such as 1.2.3.4 is no domain: top-level labels are not all digits (RFC 3696 2).
+    const std::string& d = domain->str();
+    if (d.find_first_not_of("0123456789", d.rfind('.') + 1) == std::string::npos)
+        return fail("bad domain '" + printable(name) + "': RFC 3696 2: the last label is all digits");
+    return d;
 }
 
 Result<std::string> keygen_selector(std::string_view name) {

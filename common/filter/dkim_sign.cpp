@@ -27,7 +27,7 @@ public:
     // Unsigned rather than refused: outgoing mail loses nothing by it, and a
     // signature over a header the verifier cannot read whole would fail.
     Verdict oversized(const mail::Header&) override {
-        return pass_unchanged("header exceeds the reader's limit; not signed");
+        return pass_unchanged(enabled_ ? "header exceeds the reader's limit; not signed" : "");
     }
 
     void body(std::string_view chunk) override { signer_->body(chunk); }

@@ -92,7 +92,13 @@ TEST_CASE("keygen: domain names are lower-cased and must be plausible") {
         REQUIRE_FALSE(r.has_value());
         CHECK(r.error().reason.find("bad domain") == 0);
     }
-    CHECK_FALSE(dkim::keygen_domain(std::string(64, 'a') + ".example").has_value());
+    auto long_label = dkim::keygen_domain(std::string(64, 'a') + ".example");
+    REQUIRE_FALSE(long_label.has_value());
+    CHECK(long_label.error().reason.find("longer than 63") != std::string::npos);  // the real cause is named
+    for (std::string address : {"1.2.3.4", "192.0.2.1.", "10"}) {
+        CAPTURE(address);
+        CHECK(dkim::keygen_domain(address).error().reason.find("RFC 3696 2") != std::string::npos);
+    }
     std::string long_name;
     while (long_name.size() < 254) long_name += "abcdefghi.";
     CHECK_FALSE(dkim::keygen_domain(long_name.substr(0, 254)).has_value());

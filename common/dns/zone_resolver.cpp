@@ -46,6 +46,10 @@ Result<void> ZoneResolver::load(const std::string& file) {
     auto text = io::read_file(file, kMaxZoneFile);
     if (!text) return std::unexpected(text.error());
     if (auto ok = scan_pragmas(file, *text); !ok) return ok;
+    // ldns reads a NUL byte as the end of its line and drops the rest unseen.
+    if (auto nul = text->find('\0'); nul != std::string::npos)
+        return fail(file + ":" + std::to_string(1 + std::count(text->begin(), text->begin() + nul, '\n')) +
+                    ": NUL byte");
     if (text->empty()) return {};  // fmemopen() rejects a zero-size buffer
     std::unique_ptr<FILE, decltype(&std::fclose)> fp(fmemopen(text->data(), text->size(), "r"), &std::fclose);
     // Relative names are relative to the root until $ORIGIN says otherwise,

@@ -345,6 +345,18 @@ TEST_CASE("zone resolver: errors name the file and line") {
     REQUIRE(!r);
     CHECK(r.error().reason.find("bad-pragma.zone:2: ") != std::string::npos);
 
+    // ldns would end the line at a NUL byte and drop the rest unseen.
+    char tmpl[] = "/tmp/qauth-nul.XXXXXX";
+    int fd = ::mkstemp(tmpl);
+    REQUIRE(fd >= 0);
+    std::string text("a.example. IN TXT \"x\"\nb.example. IN TXT \"y\0z\"\n", 46);
+    REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+    ::close(fd);
+    r = make_zone_resolver({tmpl});
+    ::unlink(tmpl);
+    REQUIRE(!r);
+    CHECK(r.error().reason.find(std::string(tmpl) + ":2: NUL byte") != std::string::npos);
+
     r = make_zone_resolver({data("no-such.zone")});
     REQUIRE(!r);
     CHECK(r.error().reason.find("no-such.zone: cannot open") != std::string::npos);

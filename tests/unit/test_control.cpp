@@ -16,6 +16,8 @@
 
 #include "qmail/control.hpp"
 
+#include "testdata.hpp"
+
 using namespace qauth;
 namespace fs = std::filesystem;
 
@@ -23,19 +25,7 @@ namespace {
 
 using Lines = std::vector<std::string>;
 
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char name[] = "/tmp/qauth-control-XXXXXX";
-        REQUIRE(::mkdtemp(name) != nullptr);
-        path = name;
-    }
-    ~TempDir() { fs::remove_all(path); }
-    void write(const std::string& name, const std::string& text) const {
-        fs::create_directories(fs::path(path + "/" + name).parent_path());
-        std::ofstream(path + "/" + name, std::ios::binary) << text;
-    }
-};
+using test::TempDir;
 
 /// lines(name), which must not fail.
 std::optional<Lines> lines_of(const qmail::ControlDir& c, const std::string& name) {

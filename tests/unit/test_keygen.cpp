@@ -49,16 +49,7 @@ std::string listing(const std::string& dir) {
     return out;
 }
 
-/// A fresh directory, removed with its contents at scope exit.
-struct TempDir {
-    std::string path;
-    TempDir() {
-        char name[] = "/tmp/qauth-keygen-XXXXXX";
-        REQUIRE(::mkdtemp(name) != nullptr);
-        path = name;
-    }
-    ~TempDir() { fs::remove_all(path); }
-};
+using test::TempDir;
 
 /// A request for an Ed25519 key (quick to make) for example.com in `control_dir`.
 dkim::KeygenRequest ed25519_request(const std::string& control_dir) {

@@ -20,9 +20,11 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <unistd.h>
 
 #include "mail/reader.hpp"
 
@@ -92,5 +94,23 @@ inline Parsed read_message(const std::string& input, std::size_t max_header = ma
     std::fclose(f);
     return p;
 }
+
+/// A fresh directory under /tmp, removed with its contents at scope exit.
+struct TempDir {
+    std::string path;
+    TempDir() {
+        char name[] = "/tmp/qauth-unit-XXXXXX";
+        REQUIRE(::mkdtemp(name) != nullptr);
+        path = name;
+    }
+    ~TempDir() { std::filesystem::remove_all(path); }
+    TempDir(const TempDir&) = delete;
+    TempDir& operator=(const TempDir&) = delete;
+    /// Writes `text` to `name` (relative, parent directories made).
+    void write(const std::string& name, const std::string& text) const {
+        std::filesystem::create_directories(std::filesystem::path(path + "/" + name).parent_path());
+        std::ofstream(path + "/" + name, std::ios::binary) << text;
+    }
+};
 
 }  // namespace qauth::test

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "dns/ldns_util.hpp"
 
 namespace qauth::dns {
 
@@ -61,14 +60,6 @@ bool IpAddress::in_network(const IpAddress& network, unsigned prefix_bits) const
     if (rest == 0) return true;
     const auto mask = static_cast<std::uint8_t>(0xff << (8 - rest));
     return (bytes_[whole] & mask) == (network.bytes_[whole] & mask);
-}
-
-std::string reverse_name(const IpAddress& ip) {
-    auto b = ip.bytes();
-    LdnsPtr<ldns_rdf> addr(ldns_rdf_new_frm_data(ip.v4() ? LDNS_RDF_TYPE_A : LDNS_RDF_TYPE_AAAA, b.size(), b.data()));
-    LdnsPtr<ldns_rdf> rev(addr ? ldns_rdf_address_reverse(addr.get()) : nullptr);
-    if (!rev) throw std::bad_alloc();  // ldns fails here only when out of memory
-    return dname_key(rev.get());
 }
 
 }  // namespace qauth::dns

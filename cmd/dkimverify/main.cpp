@@ -5,6 +5,7 @@
 #include <string>
 
 #include "cli/cli.hpp"
+#include "dns/cli.hpp"
 #include "filter/dkim_verify.hpp"
 
 using namespace qauth;

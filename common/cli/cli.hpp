@@ -9,7 +9,6 @@
 #include <string>
 #include <string_view>
 
-#include "dns/resolver.hpp"
 #include "qmail/status.hpp"
 #include "util/result.hpp"
 
@@ -21,8 +20,6 @@ const CLI::Validator& non_empty();
 
 /// Adds --control-dir DIR (not "").
 void add_control_dir(CLI::App& app, std::string& dir);
-/// Adds --dns-server IP[@PORT] (repeatable), --dns-zone FILE (repeatable), --dns-timeout SECONDS.
-void add_dns(CLI::App& app, dns::Options& opts);
 /// Adds option `name` whose value, when given (even as ""), lands in `value`.
 CLI::Option* add_optional(CLI::App& app, const std::string& name, std::optional<std::string>& value,
                           const std::string& description);

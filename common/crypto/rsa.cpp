@@ -16,6 +16,7 @@
 
 #include "crypto/der.hpp"
 #include "crypto/key_impl.hpp"
+#include "crypto/openssl_init.hpp"
 #include "crypto/pem.hpp"
 #include "crypto/random.hpp"
 #include "crypto/secret.hpp"
@@ -28,21 +29,6 @@ using BignumPtr = std::unique_ptr<BIGNUM, decltype(&BN_free)>;
 
 // Longest DER we hand to OpenSSL for a public key: an 8192-bit SPKI is 1062 bytes.
 constexpr std::size_t kMaxPublicDer = 1100;
-
-/// `what` plus OpenSSL's first queued reason; empties the queue so that a
-/// later, unrelated failure does not report this one.
-std::string openssl_error(std::string_view what) {
-    std::string out(what);
-    if (unsigned long code = ERR_get_error()) {
-        char buf[256];
-        ERR_error_string_n(code, buf, sizeof buf);
-        out += " (";
-        out += buf;
-        out += ')';
-    }
-    ERR_clear_error();
-    return out;
-}
 
 int digest_nid(HashAlg alg) {
     return alg == HashAlg::Sha1 ? NID_sha1 : NID_sha256;
@@ -151,6 +137,7 @@ Result<std::string_view> spki_rsa_public_key(std::string_view spki_contents) {
 }  // namespace
 
 Result<PrivateKey> rsa_private_key_from_der(std::string_view der) {
+    if (auto ready = init_openssl(); !ready) return std::unexpected(ready.error());
     RsaPtr rsa = parse_whole(d2i_RSAPrivateKey, der);
     if (!rsa) return fail(openssl_error("RSAPrivateKey (RFC 8017 A.1.2) does not parse"));
     if (auto ok = check_bits(static_cast<std::size_t>(RSA_bits(rsa.get()))); !ok)
@@ -160,6 +147,7 @@ Result<PrivateKey> rsa_private_key_from_der(std::string_view der) {
 
 Result<PrivateKey> generate_rsa_private_key(std::size_t bits) {
     if (auto ok = check_bits(bits); !ok) return std::unexpected(ok.error());
+    if (auto ready = init_openssl(); !ready) return std::unexpected(ready.error());
     use_system_random();
     BignumPtr e(BN_new(), BN_free);
     RsaPtr rsa(RSA_new(), RSA_free);
@@ -174,6 +162,7 @@ Result<PrivateKey> generate_rsa_private_key(std::size_t bits) {
 // has restricted it to PSS signatures, and says little about what was wrong.
 Result<PublicKey> rsa_public_key_from_der(std::string_view der) {
     if (der.size() > kMaxPublicDer) return fail("RSA public key too large (over 8192 bits)");
+    if (auto ready = init_openssl(); !ready) return std::unexpected(ready.error());
     // Both forms are a SEQUENCE; SPKI starts with the AlgorithmIdentifier
     // SEQUENCE, a bare RSAPublicKey with the modulus INTEGER.
     der::Reader outer(der);

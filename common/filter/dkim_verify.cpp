@@ -2,6 +2,7 @@
 
 #include "authres/authserv_id.hpp"
 #include "authres/dkim.hpp"
+#include "crypto/openssl_init.hpp"
 
 namespace qauth::filter {
 
@@ -59,6 +60,9 @@ Result<std::unique_ptr<Stage>> make_dkim_verify(const DkimVerifyConfig& config) 
         verify = *dmarc != 0;
     }
     if (!verify) return std::unique_ptr<Stage>(std::make_unique<PassStage>());
+    // Here, not at the first key record: a bad OPENSSL_CONF is a
+    // configuration error, not a permerror of the signature.
+    if (auto ready = crypto::init_openssl(); !ready) return std::unexpected(ready.error());
     auto id = authres::resolve_authserv_id(config.authserv_id, *control);
     if (!id) return std::unexpected(id.error());
     auto resolver = dns::make_resolver(config.dns);

@@ -1,0 +1,41 @@
+#include "crypto/openssl_init.hpp"
+
+#include <cstdlib>
+#include <mutex>
+#include <string>
+
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+
+#include "util/strings.hpp"
+
+namespace qauth::crypto {
+
+std::string openssl_error(std::string_view what) {
+    std::string out(what);
+    if (unsigned long code = ERR_get_error()) {
+        char buf[256];
+        ERR_error_string_n(code, buf, sizeof buf);
+        out += " (";
+        out += buf;
+        out += ')';
+    }
+    ERR_clear_error();
+    return out;
+}
+
+Result<void> init_openssl() {
+    static std::once_flag once;
+    static Result<void> state{};
+    std::call_once(once, [] {
+        const char* conf = std::getenv("OPENSSL_CONF");
+        const bool load = conf != nullptr && *conf != '\0';
+        if (OPENSSL_init_crypto(load ? OPENSSL_INIT_LOAD_CONFIG : OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) == 1)
+            return;
+        state = fail(openssl_error(load ? "OpenSSL could not load OPENSSL_CONF=" + printable(conf)
+                                        : std::string("OpenSSL could not initialise")));
+    });
+    return state;
+}
+
+}  // namespace qauth::crypto

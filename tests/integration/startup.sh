@@ -1,0 +1,63 @@
+# What each program loads and reads at start (issue "Lean start-up"): only the
+# shared libraries it uses, and no OpenSSL configuration file unless the
+# administrator names one in OPENSSL_CONF.
+. "$(dirname "$0")/../lib.sh"
+libs() { ldd "$QAUTH_BIN/$1" | awk '{print $1}' | sed 's/\.so.*//' | sort | tr '\n' ' '; }
+for p in qmail-dkimsign dkimkeygen; do
+    l=$(libs "$p")
+    case " $l" in
+        *" libldns"*|*" libssl"*) not_ok "$p: no ldns, no libssl" "ldd: $l" ;;
+        *) ok "$p: no ldns, no libssl" ;;
+    esac
+done
+expect_match "dkimverify: ldns, which it asks DNS with" 'libldns' "$(libs dkimverify)"
+
+# --- OpenSSL configuration: not read by default, loaded from OPENSSL_CONF ---------
+C=$T/control; Z=$T/zone; mkdir -p "$C"; : >"$Z"
+make_key "$C" example.com rsa "$Z" rsa
+printf 'From: a@example.com\nTo: b@example.net\nSubject: s\n\nHello\n' >"$T/msg"
+sign() { qmail-dkimsign --control-dir "$C" --selector rsa --domain example.com; }
+verify() { dkimverify --control-dir "$C" --authserv-id t --dns-zone "$Z"; }
+sign <"$T/msg" >"$T/signed"
+expect_eq "signs without OPENSSL_CONF" 0 $?
+# A configuration whose ENGINE cannot load: OpenSSL fails its start-up when
+# it reads the file (config_diagnostics), so the exit status shows whether
+# the file was read at all.
+cat >"$T/broken.cnf" <<'CNF'
+config_diagnostics = 1
+openssl_conf = init
+[init]
+engines = engines
+[engines]
+missing = missing_engine
+[missing_engine]
+dynamic_path = /nonexistent/qauth-test-engine.so
+init = 1
+CNF
+export OPENSSL_CONF=$T/broken.cnf
+expect_status_in "OPENSSL_CONF that fails to load: the signer fails temporarily" 111 "$T/msg" sign
+expect_match "... and names the file" "fatal: .*OpenSSL could not load OPENSSL_CONF=$T/broken.cnf" "$(cat "$T/err")"
+expect_status_in "... so does dkimverify, before any signature is judged" 111 "$T/signed" verify
+expect_status "... and dkimkeygen" 111 dkimkeygen --control-dir "$C" --selector k2 example.com
+unset OPENSSL_CONF
+expect_eq "without it dkimverify passes the same message" pass "$(verify <"$T/signed" >"$T/v"; dkim_results "$T/v")"
+
+# The default file stays closed; OPENSSL_CONF=that file opens it.
+if command -v strace >/dev/null 2>&1; then
+    # opened FILE-ON-STDIN COMMAND...: how often the trace shows openssl.cnf
+    # opened, or "failed" when COMMAND did not succeed.
+    opened() {
+        local in=$1; shift
+        strace -f -e trace=open,openat -o "$T/trace" "$@" <"$in" >/dev/null 2>&1 || { echo failed; return; }
+        grep -c 'openssl\.cnf' "$T/trace"
+    }
+    S=(qmail-dkimsign --control-dir "$C" --selector rsa --domain example.com)
+    V=(dkimverify --control-dir "$C" --authserv-id t --dns-zone "$Z")
+    expect_eq "signer: openssl.cnf not opened by default" 0 "$(opened "$T/msg" "${S[@]}")"
+    expect_eq "dkimverify: openssl.cnf not opened by default" 0 "$(opened "$T/signed" "${V[@]}")"
+    expect_eq "dkimverify: nor with OPENSSL_CONF empty" 0 "$(OPENSSL_CONF= opened "$T/signed" "${V[@]}")"
+    expect_eq "dkimverify: OPENSSL_CONF=/usr/lib/ssl/openssl.cnf is opened" 1 \
+        "$(OPENSSL_CONF=/usr/lib/ssl/openssl.cnf opened "$T/signed" "${V[@]}")"
+else
+    skip "openssl.cnf not opened by default" "no strace"
+fi

@@ -18,6 +18,27 @@ QCXXFLAGS := -std=c++23 -Wall -Wextra -Icommon \
 QLDFLAGS  := -Wl,--as-needed -Wl,-O1 $(SAN)
 LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
+# LINK: how the C and C++ run-times are linked (INSTALL says why).
+#   static-cxx  (default) libstdc++ and libgcc are linked in; glibc, OpenSSL,
+#               libsodium and ldns stay shared, so their security updates
+#               reach the programs without a rebuild.
+#   shared      everything shared.
+#   static      a fully static build: the fastest start, but every library
+#               update then needs a rebuild.
+# A sanitizer build (SAN) is always shared: ASan must replace the allocator.
+LINK ?= static-cxx
+ifneq ($(SAN),)
+LINK := shared
+endif
+ifeq ($(LINK),static-cxx)
+QLDFLAGS += -static-libstdc++ -static-libgcc
+else ifeq ($(LINK),static)
+QLDFLAGS += -static
+LDLIBS   := $(shell pkg-config --static --libs ldns openssl libsodium 2>/dev/null)
+else ifneq ($(LINK),shared)
+$(error LINK=$(LINK): use static-cxx, shared or static)
+endif
+
 PROGRAMS := $(notdir $(wildcard cmd/*))
 LIB_SRC  := $(shell find common -name '*.cpp' | sort)
 LIB_OBJ  := $(LIB_SRC:%.cpp=$(BUILD)/obj/%.o)
@@ -79,7 +100,17 @@ $(BUILD)/libqauth.a: $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/%: $(BUILD)/obj/cmd/%/main.o $(BUILD)/libqauth.a
+# $(BUILD)/link-flags holds the link command, rewritten only when it
+# differs, so that changing LINK, LDFLAGS or SAN relinks the programs.
+LINK_CMD = $(CXX) $(QLDFLAGS) $(LDFLAGS) $(LDLIBS)
+$(BUILD)/link-flags:
+	@mkdir -p $(@D)
+	@printf '%s\n' '$(subst ','\'',$(LINK_CMD))' >$@
+ifneq ($(strip $(file <$(BUILD)/link-flags)),$(strip $(LINK_CMD)))
+$(BUILD)/link-flags: FORCE
+endif
+
+$(BUILD)/bin/%: $(BUILD)/obj/cmd/%/main.o $(BUILD)/libqauth.a $(BUILD)/link-flags
 	@mkdir -p $(@D)
 	$(CXX) $(QLDFLAGS) $(LDFLAGS) $< $(BUILD)/libqauth.a $(LDLIBS) -o $@
 
@@ -87,7 +118,7 @@ $(BUILD)/bin/%: $(BUILD)/obj/cmd/%/main.o $(BUILD)/libqauth.a
 # directory (tests/unit/testdata.hpp): the top directory is built in.
 $(BUILD)/obj/tests/unit/testdata.o: QCXXFLAGS += -DQAUTH_TOP='"$(CURDIR)"'
 
-$(BUILD)/bin/unit-tests: $(UNIT_OBJ) $(BUILD)/libqauth.a
+$(BUILD)/bin/unit-tests: $(UNIT_OBJ) $(BUILD)/libqauth.a $(BUILD)/link-flags
 	@mkdir -p $(@D)
 	$(CXX) $(QLDFLAGS) $(LDFLAGS) $(UNIT_OBJ) $(BUILD)/libqauth.a $(LDLIBS) -o $@
 

@@ -1,5 +1,7 @@
 #include "crypto/openssl_init.hpp"
 
+#include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <mutex>
 #include <string>
@@ -15,10 +17,13 @@ std::string openssl_error(std::string_view what) {
     std::string out(what);
     if (unsigned long code = ERR_get_error()) {
         char buf[256];
-        ERR_error_string_n(code, buf, sizeof buf);
-        out += " (";
-        out += buf;
-        out += ')';
+        if (ERR_reason_error_string(code) != nullptr) {
+            ERR_error_string_n(code, buf, sizeof buf);
+            out += std::string(" (") + buf + ")";
+        } else {  // strings not loaded (init_openssl): the code, and where to look it up
+            std::snprintf(buf, sizeof buf, "%08lX", code);
+            out += std::string(" (OpenSSL error ") + buf + "; `openssl errstr " + buf + "` explains it)";
+        }
     }
     ERR_clear_error();
     return out;
@@ -30,7 +35,8 @@ Result<void> init_openssl() {
     std::call_once(once, [] {
         const char* conf = std::getenv("OPENSSL_CONF");
         const bool load = conf != nullptr && *conf != '\0';
-        if (OPENSSL_init_crypto(load ? OPENSSL_INIT_LOAD_CONFIG : OPENSSL_INIT_NO_LOAD_CONFIG, nullptr) == 1)
+        const std::uint64_t lean = OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS;
+        if (OPENSSL_init_crypto(load ? OPENSSL_INIT_LOAD_CONFIG : lean, nullptr) == 1)
             return;
         state = fail(openssl_error(load ? "OpenSSL could not load OPENSSL_CONF=" + printable(conf)
                                         : std::string("OpenSSL could not initialise")));

@@ -22,16 +22,21 @@ namespace qauth::crypto {
 /// legacy ones, not fetched from providers, so provider and property settings
 /// (including FIPS activation) do not apply to them, and the TLS settings
 /// (CipherString, MinProtocol) have no user here. What the default ignores:
-/// an ENGINE configured there as the default RSA method. Error strings are
-/// not loaded up front either: OpenSSL loads them on the first error it
-/// formats, which only a failing key needs.
+/// an ENGINE configured there as the default RSA method. Nor are OpenSSL's
+/// error strings loaded (OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS): the first use
+/// of its error queue (a failing d2i or RSA call, or the ERR_clear_error
+/// after RSA_verify) would load all of them, 0.9
+/// million instructions; openssl_error() then reports the code for
+/// `openssl errstr`. With OPENSSL_CONF set, OpenSSL starts as it would by
+/// itself, strings included.
 ///
 /// Returns an error (naming the file) when OPENSSL_CONF is set and OpenSSL
 /// reports that loading it failed; callers treat that as a configuration
 /// error, a temporary failure (DESIGN §3).
 Result<void> init_openssl();
 
-/// `what` plus OpenSSL's first queued error text in parentheses, if any.
+/// `what` plus OpenSSL's first queued error in parentheses, if any: its text,
+/// or without loaded strings its code and the command that explains it.
 /// Empties the error queue, so that a later, unrelated failure does not
 /// report this one.
 std::string openssl_error(std::string_view what);

@@ -61,3 +61,31 @@ if command -v strace >/dev/null 2>&1; then
 else
     skip "openssl.cnf not opened by default" "no strace"
 fi
+
+# Error strings are not loaded by default: a bad key reports OpenSSL's code
+# and the command that explains it; with OPENSSL_CONF, OpenSSL's own text.
+printf -- '-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----\n' >"$T/bad.pem"
+chmod 600 "$T/bad.pem"
+badsign() { qmail-dkimsign --control-dir "$C" --selector rsa --domain example.com --key "$T/bad.pem"; }
+expect_status_in "truncated RSA key: temporary failure" 111 "$T/msg" badsign
+code=$(sed -n 's/.*`openssl errstr \([0-9A-F]\{8\}\)` explains it)$/\1/p' "$T/err")
+expect_match "... the message gives OpenSSL's error code" '^[0-9A-F]{8}$' "$code"
+expect_match "... which openssl errstr explains" 'routines' "$(openssl errstr "$code" 2>&1)"
+OPENSSL_CONF=/usr/lib/ssl/openssl.cnf badsign <"$T/msg" >/dev/null 2>"$T/err"
+expect_match "with OPENSSL_CONF: OpenSSL's text" 'does not parse \(error:[0-9A-F]{8}:[^)]*routines' "$(cat "$T/err")"
+
+# The default build (LINK=static-cxx) links libstdc++ and libgcc in, and
+# keeps OpenSSL, libsodium and glibc shared for their security updates.
+flags=$(cat "$QAUTH_BIN/../link-flags" 2>/dev/null)
+case $flags in
+    *-static-libstdc++*)
+        for p in qmail-dkimsign dkimverify dkimkeygen; do
+            l=$(libs "$p")
+            case " $l" in
+                *" libstdc++"*|*" libgcc_s"*) not_ok "$p: libstdc++ and libgcc linked in" "ldd: $l" ;;
+                *" libcrypto"*" libsodium"*) ok "$p: libstdc++ and libgcc linked in; libcrypto, libsodium shared" ;;
+                *) not_ok "$p: libstdc++ and libgcc linked in; libcrypto, libsodium shared" "ldd: $l" ;;
+            esac
+        done ;;
+    *) skip "libstdc++ linked in" "this build is not LINK=static-cxx: ${flags:-no $QAUTH_BIN/../link-flags}" ;;
+esac

@@ -146,9 +146,11 @@ check-asan: deps
 unit: $(BUILD)/bin/unit-tests
 	$(BUILD)/bin/unit-tests
 
+# The benchmark also reports the fully static build (INSTALL: LINK).
 bench: deps
 	$(MAKE) all
-	scripts/bench --bin $(BUILD)/bin
+	$(MAKE) all LINK=static BUILD=$(BUILD)-static
+	scripts/bench --bin $(BUILD)/bin --static-bin $(BUILD)-static/bin
 
 demo:
 	scripts/demo

@@ -71,6 +71,9 @@ expect_eq "one From: the same signature passes" pass "$(verify <"$T/s1" >"$T/v";
 bash -c 'ulimit -f 1000; exec qmail-dkimsign --control-dir "$1" <"$2" >"$3"' _ "$C" "$T/big" "$T/out" 2>"$T/err"
 expect_eq "ulimit -f: exit 111" 111 $?
 expect_match "ulimit -f: a write error with its reason" 'fatal: .*write error: File too large' "$(cat "$T/err")"
+bash -c 'ulimit -f 1000; cat "$2" | exec qmail-dkimsign --control-dir "$1" >"$3"' _ "$C" "$T/big" "$T/out" 2>"$T/err"
+expect_eq "ulimit -f, input on a pipe: exit 111" 111 $?
+expect_match "ulimit -f, input on a pipe: a write error with its reason" 'fatal: .*write error: File too large' "$(cat "$T/err")"
 sed 's/bank\.example/nokey.example/' "$T/big" >"$T/big-unsigned"
 bash -c 'ulimit -f 1000; exec qmail-dkimsign --control-dir "$1" <"$2" >"$3"' _ "$C" "$T/big-unsigned" "$T/out" 2>"$T/err"
 expect_eq "ulimit -f, pass-through: exit 111" 111 $?
@@ -81,7 +84,8 @@ sign <"$T/big" >/dev/full 2>"$T/err"
 expect_match "full standard output: named" 'fatal: standard output: write error: No space left' "$(cat "$T/err")"
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
     mkdir -p "$T/small"
-    unshare -m sh -c 'mount -t tmpfs -o size=256k none "$1" && TMPDIR=$1 "$2" --control-dir "$3" <"$4" >/dev/null' \
+    # On a pipe, as the spool is only for input that cannot be read again.
+    unshare -m sh -c 'mount -t tmpfs -o size=256k none "$1" && cat "$4" | TMPDIR=$1 "$2" --control-dir "$3" >/dev/null' \
         _ "$T/small" "$QAUTH_BIN/qmail-dkimsign" "$C" "$T/big" 2>"$T/err"
     expect_match "full spool: its directory named" "fatal: temporary file in $T/small: write error: No space left" "$(cat "$T/err")"
 else

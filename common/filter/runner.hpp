@@ -1,8 +1,9 @@
 // The one sequence every filter follows (DESIGN §2, §3): read the header,
-// let a stage look at it, stream the body to the stage and to the spool,
-// then write the stage's fields and the message, or refuse, and map the
-// outcome to an exit status. Programs supply the stage; the runner owns the
-// reader, the spool, the writer and the exit status.
+// let a stage look at it, stream the body to the stage and to the spool (or,
+// when the input is a regular file, read the body from it again for the
+// output), then write the stage's fields and the message, or refuse, and map
+// the outcome to an exit status. Programs supply the stage; the runner owns
+// the reader, the spool, the writer and the exit status.
 #pragma once
 
 #include <optional>
@@ -83,11 +84,14 @@ struct RunOptions {
 inline constexpr std::string_view kOrphanField = "X-Qauth-Orphan-Line:";
 
 /// Runs `stage` on the message on options.input (fd 0), writing to
-/// options.output (fd 1). Diagnostics go to
-/// stderr prefixed with `program`. Returns the exit status (DESIGN §3): 0
-/// written, 99 consumed, 100 refused, 111 on any failure (read or write
-/// error, full spool, stage error, standard output closed when the message
-/// must be written). A partial message on stdout never comes with 0.
+/// options.output (fd 1). An input that is a regular file (a `.qmail` line,
+/// `prog <file`) is not spooled: the body is copied from it again, from
+/// where it started at its offset on entry, which need not be 0.
+/// Diagnostics go to stderr prefixed with `program`. Returns the exit status
+/// (DESIGN §3): 0 written, 99 consumed, 100 refused, 111 on any failure (read
+/// or write error, full spool, an input file that shrank before the body was
+/// copied from it, stage error, standard output closed when the message must
+/// be written). A partial message on stdout never comes with 0.
 int run(std::string_view program, Stage& stage, const RunOptions& options);
 
 }  // namespace qauth::filter

@@ -56,6 +56,7 @@ Result<Header> Reader::read_header() {
         buf.resize(old + kChunk);
         auto n = io::read_some(fd_, buf.data() + old, kChunk);
         if (!n) return std::unexpected(n.error());
+        read_ += *n;
         buf.resize(old + *n);
         eof = (*n == 0);
     }
@@ -77,6 +78,7 @@ Result<void> Reader::read_body(const BodySink& sink) {
         auto n = io::read_some(fd_, buf.data(), buf.size());
         if (!n) return std::unexpected(n.error());
         if (*n == 0) return {};
+        read_ += *n;
         if (auto r = sink(std::string_view(buf.data(), *n)); !r) return r;
     }
 }

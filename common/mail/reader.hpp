@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -38,10 +39,17 @@ public:
     /// Call after read_header(). Fails on a read error or a sink error.
     Result<void> read_body(const BodySink& sink);
 
+    /// Input bytes taken so far: 0 before read_header(); after it, those of
+    /// the header and its separator line, however far the reader has read
+    /// ahead; after read_body(), the whole input. When the input is a file,
+    /// its offset before read_header() plus this is where the body starts.
+    std::uint64_t consumed() const { return read_ - pending_.size(); }
+
 private:
     int fd_;
     std::size_t max_header_;
-    std::string pending_;  // bytes read past the header
+    std::uint64_t read_ = 0;  // bytes read from fd_
+    std::string pending_;     // bytes read past the header
 };
 
 }  // namespace qauth::mail

@@ -1,11 +1,13 @@
 #include "util/io.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
 #include <cstdint>
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -109,6 +111,52 @@ Result<void> Writer::flush() {
     if (!buf_.empty()) {
         state_ = write_out(buf_);
         buf_.clear();
+    }
+    return state_;
+}
+
+namespace {
+
+// The most one sendfile(2) call moves (Linux stops at 0x7ffff000 anyway).
+constexpr std::size_t kCopyStep = std::size_t{1} << 30;
+
+// sendfile(2) cannot do this copy, though plain reads and writes can: the
+// output has O_APPEND or the kernel or file system has no splice for it.
+bool sendfile_unsupported(int e) { return e == EINVAL || e == ENOSYS || e == EOPNOTSUPP; }
+
+}  // namespace
+
+Result<void> Writer::copy_range(int in, std::string_view in_name, off_t offset, std::uint64_t count) {
+    if (auto r = flush(); !r) return r;
+    bool kernel = true;
+    std::string buf;
+    while (count > 0) {
+        const std::size_t step = std::min<std::uint64_t>(count, kCopyStep);
+        ssize_t n;
+        if (kernel) {
+            n = ::sendfile(fd_, in, &offset, step);  // moves `offset`, not the file's
+            if (n < 0 && sendfile_unsupported(errno)) {
+                kernel = false;
+                continue;
+            }
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0)  // mostly the output's (full, too large, closed), rarely the input's
+                return state_ = fail(name_ + ": write error: " + std::strerror(errno) + " (copying from " +
+                                     std::string(in_name) + ")");
+        } else {
+            buf.resize(kWriterBuffer);
+            n = ::pread(in, buf.data(), std::min(step, buf.size()), offset);
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) return state_ = fail(std::string(in_name) + ": read error: " + std::strerror(errno));
+            if (n > 0) {
+                if (auto r = write_out(std::string_view(buf.data(), static_cast<std::size_t>(n))); !r) return state_ = r;
+                offset += n;
+            }
+        }
+        if (n == 0)
+            return state_ = fail(std::string(in_name) + ": the file now ends before byte " +
+                                 std::to_string(offset + count) + ", the end of the message read from it");
+        count -= static_cast<std::uint64_t>(n);
     }
     return state_;
 }

@@ -1,10 +1,13 @@
-// Complete reads and writes on file descriptors, and the body spool that keeps
-// large messages out of memory (DESIGN §2).
+// Complete reads and writes on file descriptors, the copy of a file range to
+// an output, and the body spool that keeps large messages out of memory
+// (DESIGN §2).
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
+#include <sys/types.h>
 
 #include "util/result.hpp"
 
@@ -64,6 +67,15 @@ public:
     explicit Writer(int fd, std::string name = "standard output") : fd_(fd), name_(std::move(name)) {}
     Result<void> write(std::string_view data);
     Result<void> flush();
+
+    /// Flushes, then writes the `count` bytes of the file `in` that start at
+    /// `offset`, read at explicit offsets (the file's own offset is neither
+    /// used nor moved): with sendfile(2), in the kernel, where it can write
+    /// to this output; else (an O_APPEND output, a kernel or file system
+    /// without it) with pread(2) and write(2). `in_name` names the input in
+    /// errors. Fails, stickily, on a read or write error, and when the file
+    /// ends before `count` bytes: it changed since they were read.
+    Result<void> copy_range(int in, std::string_view in_name, off_t offset, std::uint64_t count);
 
 private:
     Result<void> write_out(std::string_view data);

@@ -71,6 +71,9 @@ expect_eq "one From: the same signature passes" pass "$(verify <"$T/s1" >"$T/v";
 bash -c 'ulimit -f 1000; exec qmail-dkimsign --control-dir "$1" <"$2" >"$3"' _ "$C" "$T/big" "$T/out" 2>"$T/err"
 expect_eq "ulimit -f: exit 111" 111 $?
 expect_match "ulimit -f: a write error with its reason" 'fatal: .*write error: File too large' "$(cat "$T/err")"
+bash -c 'ulimit -f 1000; cat "$2" | exec qmail-dkimsign --control-dir "$1" >"$3"' _ "$C" "$T/big" "$T/out" 2>"$T/err"
+expect_eq "ulimit -f, input on a pipe: exit 111" 111 $?
+expect_match "ulimit -f, input on a pipe: a write error with its reason" 'fatal: .*write error: File too large' "$(cat "$T/err")"
 sed 's/bank\.example/nokey.example/' "$T/big" >"$T/big-unsigned"
 bash -c 'ulimit -f 1000; exec qmail-dkimsign --control-dir "$1" <"$2" >"$3"' _ "$C" "$T/big-unsigned" "$T/out" 2>"$T/err"
 expect_eq "ulimit -f, pass-through: exit 111" 111 $?
@@ -81,12 +84,36 @@ sign <"$T/big" >/dev/full 2>"$T/err"
 expect_match "full standard output: named" 'fatal: standard output: write error: No space left' "$(cat "$T/err")"
 if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
     mkdir -p "$T/small"
-    unshare -m sh -c 'mount -t tmpfs -o size=256k none "$1" && TMPDIR=$1 "$2" --control-dir "$3" <"$4" >/dev/null' \
+    # On a pipe, as the spool is only for input that cannot be read again.
+    unshare -m sh -c 'mount -t tmpfs -o size=256k none "$1" && cat "$4" | TMPDIR=$1 "$2" --control-dir "$3" >/dev/null' \
         _ "$T/small" "$QAUTH_BIN/qmail-dkimsign" "$C" "$T/big" 2>"$T/err"
     expect_match "full spool: its directory named" "fatal: temporary file in $T/small: write error: No space left" "$(cat "$T/err")"
 else
     skip "full spool: its directory named" "needs root for a small tmpfs"
 fi
+
+# Input on a regular file is read again for the output instead of spooled:
+# whatever the file holds, and wherever its offset starts, the output is the
+# one the same bytes on a pipe give.
+same_as_pipe() {  # name, file; then the command and its arguments
+    local name=$1 f=$2; shift 2
+    "$@" <"$f" >"$T/from-file" 2>/dev/null; local a=$?
+    cat "$f" | "$@" >"$T/from-pipe" 2>/dev/null; local b=$?
+    if [ $a = $b ] && cmp -s "$T/from-file" "$T/from-pipe"; then ok "$name"
+    else not_ok "$name" "file: exit $a, $(wc -c <"$T/from-file") bytes; pipe: exit $b, $(wc -c <"$T/from-pipe") bytes"; fi
+}
+: >"$T/empty"
+printf 'From: ceo@bank.example\nSubject: no end of line' >"$T/noeol"
+printf 'From: ceo@bank.example\n\n' >"$T/nobody"
+printf 'From: ceo@bank.example\r\n\r\nbare\rCR and NUL \0 bytes\r\n\r\n' >"$T/crnul"
+for f in empty noeol nobody crnul big; do
+    same_as_pipe "$f, signer: a file gives what a pipe gives" "$T/$f" sign --now 1700000000
+    same_as_pipe "$f, verifier: a file gives what a pipe gives" "$T/$f" verify --now 1700000000
+done
+sign <"$T/crnul" | verify >"$T/v"
+expect_eq "bare CR and NUL in the body, from a file: signed and verifies" pass "$(dkim_results "$T/v")"
+sh -c 'cat >/dev/null; exec "$@"' _ "$QAUTH_BIN/qmail-dkimsign" --control-dir "$C" <"$T/big" >"$T/out" 2>"$T/err"
+expect_eq "input file already read to its end: an empty message, exit 0" "0 0" "$? $(wc -c <"$T/out")"
 
 # A missing or mistyped control directory is a configuration error.
 qmail-dkimsign --control-dir "$T/nonexistent" <<<"$msg" >"$T/out" 2>"$T/err"

@@ -2,7 +2,9 @@
 #include <doctest/doctest.h>
 
 #include <cstdio>
+#include <string>
 #include <unistd.h>
+#include <vector>
 
 #include "mail/address.hpp"
 #include "mail/fold.hpp"
@@ -54,6 +56,20 @@ TEST_CASE("reader: a header past the limit is cut at a line end, nothing lost") 
     std::string all;
     for (auto& f : p.header.fields) all += f.raw;
     CHECK(all + p.header.separator + p.body == msg);
+}
+
+TEST_CASE("reader: consumed() is where the body starts in the input, whatever was read ahead") {
+    const std::string big(200000, 'b');  // the first read takes 64 KiB of it
+    const std::vector<std::string> messages = {"A: 1\n\n" + big, "A: 1\r\n\r\nx\r\n", "A: 1\n", "", "\n" + big,
+                                               "A: 1\nB: " + std::string(100000, 'x') + "\n\nbody"};
+    for (const auto& msg : messages) {
+        auto p = read_message(msg, 64);  // the last one is cut: its body starts at B
+        CAPTURE(msg.substr(0, 20));
+        CHECK(p.header_consumed == msg.size() - p.body.size());
+        CHECK(msg.substr(static_cast<std::size_t>(p.header_consumed)) == p.body);
+        CHECK(p.consumed == msg.size());
+    }
+    CHECK(read_message("A: 1\n\nxyz").header_consumed == 6);
 }
 
 TEST_CASE("addresses and domains") {

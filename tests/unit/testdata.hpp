@@ -18,6 +18,7 @@
 
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -71,10 +72,12 @@ inline std::string slurp(const std::string& path) {
     return s.str();
 }
 
-/// A message read through mail::Reader: its header and its whole body.
+/// A message read through mail::Reader: its header and its whole body, and
+/// Reader::consumed() after the header and after the body.
 struct Parsed {
     mail::Header header;
     std::string body;
+    std::uint64_t header_consumed = 0, consumed = 0;
 };
 
 /// Reads `input` as a message, through a temporary file, with the reader's
@@ -87,10 +90,12 @@ inline Parsed read_message(const std::string& input, std::size_t max_header = ma
     mail::Reader r(fileno(f), max_header);
     Parsed p;
     p.header = *r.read_header();
+    p.header_consumed = r.consumed();
     (void)r.read_body([&](std::string_view c) -> Result<void> {
         p.body += c;
         return {};
     });
+    p.consumed = r.consumed();
     std::fclose(f);
     return p;
 }

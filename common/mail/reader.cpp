@@ -1,5 +1,7 @@
 #include "mail/reader.hpp"
 
+#include <memory>
+
 #include "util/io.hpp"
 
 namespace qauth::mail {
@@ -52,12 +54,15 @@ Result<Header> Reader::read_header() {
             h.truncated = true;
             break;
         }
+        // resize_and_overwrite: the new room is read into, not zeroed first.
         std::size_t old = buf.size();
-        buf.resize(old + kChunk);
-        auto n = io::read_some(fd_, buf.data() + old, kChunk);
+        Result<std::size_t> n = 0;
+        buf.resize_and_overwrite(old + kChunk, [&](char* p, std::size_t) {
+            n = io::read_some(fd_, p + old, kChunk);
+            return old + (n ? *n : 0);
+        });
         if (!n) return std::unexpected(n.error());
         read_ += *n;
-        buf.resize(old + *n);
         eof = (*n == 0);
     }
     pending_ = buf.substr(body_start);
@@ -73,13 +78,13 @@ Result<void> Reader::read_body(const BodySink& sink) {
         if (auto r = sink(pending_); !r) return r;
         std::string().swap(pending_);
     }
-    std::string buf(kChunk, '\0');
+    auto buf = std::make_unique_for_overwrite<char[]>(kChunk);  // not zeroed: read into
     for (;;) {
-        auto n = io::read_some(fd_, buf.data(), buf.size());
+        auto n = io::read_some(fd_, buf.get(), kChunk);
         if (!n) return std::unexpected(n.error());
         if (*n == 0) return {};
         read_ += *n;
-        if (auto r = sink(std::string_view(buf.data(), *n)); !r) return r;
+        if (auto r = sink(std::string_view(buf.get(), *n)); !r) return r;
     }
 }
 

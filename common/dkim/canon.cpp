@@ -181,7 +181,8 @@ inline void BodyCanonicalizer::content(const char* p, std::size_t n) {
 // The last canonical bytes of a line (n > 0) and its line end. Most lines of
 // text come here whole: then it is one copy and the CRLF.
 inline void BodyCanonicalizer::line(const char* p, std::size_t n) {
-    if (pending_crlf_ == 0 && !wsp_pending_ && n + 2 <= kBufSize - used_) {
+    // One test for "nothing owed before the line": no empty lines, no SP.
+    if (n + 2 <= kBufSize - used_ && (pending_crlf_ | wsp_pending_) == 0) {
         char* out = buf_.get() + used_;
         std::memcpy(out, p, n);
         out[n] = '\r';
@@ -225,25 +226,21 @@ void BodyCanonicalizer::update(std::string_view chunk) {
 // §3.4.3: lines as they are, each ended with CRLF; empty lines wait until a
 // line with content shows they are not at the end of the body.
 void BodyCanonicalizer::simple_update(const char* p, const char* end) {
-    while (p < end) {
-        auto* lf = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)));
-        const char* stop = lf ? lf : end;
-        // A CR before the LF belongs to the line end; one at the end of the
-        // chunk may (the next chunk tells).
-        if (stop > p && stop[-1] == '\r') {
-            --stop;
-            if (!lf) cr_pending_ = true;
-        }
-        if (!lf) {
-            if (stop > p) content(p, static_cast<std::size_t>(stop - p));
-            return;
-        }
+    while (auto* lf = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end - p)))) {
+        const char* stop = lf > p && lf[-1] == '\r' ? lf - 1 : lf;  // CR LF is one line end
         if (stop > p)
             line(p, static_cast<std::size_t>(stop - p));
         else
             end_line();
         p = lf + 1;
     }
+    // The rest is the start of a line. A CR at its end may begin the line
+    // end: the next chunk tells.
+    if (p < end && end[-1] == '\r') {
+        cr_pending_ = true;
+        --end;
+    }
+    if (p < end) content(p, static_cast<std::size_t>(end - p));
 }
 
 // §3.4.4: as simple, but a WSP run inside a line becomes one SP and one at

@@ -131,7 +131,8 @@ const char* relaxed_stop(const char* p, const char* end) {
 }  // namespace
 
 BodyCanonicalizer::BodyCanonicalizer(Canon c, crypto::HashAlg alg, std::optional<std::uint64_t> limit)
-    : canon_(c), hasher_(alg), limit_(limit), buf_(std::make_unique_for_overwrite<char[]>(kBufSize)) {}
+    : canon_(c), hasher_(alg), limit_(limit), buf_(std::make_unique_for_overwrite<char[]>(kBufSize)),
+      out_(buf_.get()), end_(buf_.get() + kBufSize) {}
 
 // §3.4.5: bytes past the limit are counted but not hashed.
 void BodyCanonicalizer::hash(std::string_view data) {
@@ -145,59 +146,65 @@ void BodyCanonicalizer::hash(std::string_view data) {
 }
 
 void BodyCanonicalizer::flush() {
-    hash({buf_.get(), used_});
-    flushed_ += used_;
-    used_ = 0;
+    std::string_view data(buf_.get(), static_cast<std::size_t>(out_ - buf_.get()));
+    hash(data);
+    flushed_ += data.size();
+    out_ = buf_.get();
 }
 
 inline void BodyCanonicalizer::put(const char* p, std::size_t n) {
-    if (n > kBufSize - used_) return put_slow(p, n);
-    std::memcpy(buf_.get() + used_, p, n);
-    used_ += n;
+    if (n > static_cast<std::size_t>(end_ - out_)) return put_slow(p, n);
+    std::memcpy(out_, p, n);
+    out_ += n;
 }
 
 // The run does not fit: fill the buffer, hash it, go on. The hasher always
 // gets whole buffers (a multiple of SHA's 64-byte block) until finish().
 void BodyCanonicalizer::put_slow(const char* p, std::size_t n) {
     while (n > 0) {
-        std::size_t k = std::min(n, kBufSize - used_);
-        std::memcpy(buf_.get() + used_, p, k);
-        used_ += k;
+        std::size_t k = std::min(n, static_cast<std::size_t>(end_ - out_));
+        std::memcpy(out_, p, k);
+        out_ += k;
         p += k;
         n -= k;
-        if (used_ == kBufSize) flush();
+        if (out_ == end_) flush();
+    }
+}
+
+// What content in a line makes due before it: the empty lines waiting
+// before the line are body after all (§3.4.3), and a WSP run before the
+// content is one SP (§3.4.4). Empty lines wait only while the line has no
+// content, so pending_crlf_ > 0 means the line has none yet.
+void BodyCanonicalizer::pay_owed() {
+    for (; pending_crlf_ > 0; --pending_crlf_) put("\r\n", 2);
+    if (wsp_pending_) {
+        put(" ", 1);
+        wsp_pending_ = false;
     }
 }
 
 // Bytes of a line that are already canonical.
 inline void BodyCanonicalizer::content(const char* p, std::size_t n) {
-    if (!line_has_content_) {
-        // The line is not empty, so the empty lines before it are body (§3.4.3).
-        for (; pending_crlf_ > 0; --pending_crlf_) put("\r\n", 2);
-        line_has_content_ = true;
-    }
-    if (wsp_pending_) {
-        put(" ", 1);
-        wsp_pending_ = false;
-    }
+    if ((pending_crlf_ | wsp_pending_) != 0) pay_owed();
+    line_has_content_ = true;
     put(p, n);
 }
 
 // The last canonical bytes of a line (n > 0) and its line end. Most lines of
 // text come here whole: then it is one copy and the CRLF.
 inline void BodyCanonicalizer::line(const char* p, std::size_t n) {
-    // One test for "nothing owed before the line": no empty lines, no SP.
-    if (n + 2 <= kBufSize - used_ && (pending_crlf_ | wsp_pending_) == 0) {
-        char* out = buf_.get() + used_;
+    if ((pending_crlf_ | wsp_pending_) != 0) pay_owed();
+    if (n + 2 <= static_cast<std::size_t>(end_ - out_)) {
+        char* out = out_;  // a local: memcpy cannot change it, so no reload
         std::memcpy(out, p, n);
         out[n] = '\r';
         out[n + 1] = '\n';
-        used_ += n + 2;
-        line_has_content_ = false;
-        return;
+        out_ = out + n + 2;
+    } else {
+        put(p, n);
+        put("\r\n", 2);
     }
-    content(p, n);
-    end_line();
+    line_has_content_ = false;
 }
 
 inline void BodyCanonicalizer::end_line() {

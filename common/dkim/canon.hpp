@@ -44,13 +44,14 @@ public:
     /// Ends the body and returns the raw digest (the bh= value before base64).
     std::string finish();
     /// Canonical bytes produced so far (before the limit is applied).
-    std::uint64_t length() const { return flushed_ + used_; }
+    std::uint64_t length() const { return flushed_ + static_cast<std::uint64_t>(out_ - buf_.get()); }
     /// Canonical bytes actually hashed (min(length, limit)).
     std::uint64_t hashed() const { return hashed_; }
 
 private:
     void simple_update(const char* p, const char* end);
     void relaxed_update(const char* p, const char* end);
+    void pay_owed();
     void content(const char* p, std::size_t n);
     void line(const char* p, std::size_t n);
     void end_line();
@@ -69,7 +70,9 @@ private:
     bool cr_pending_ = false;   // a CR that may turn out to start a line end
     bool wsp_pending_ = false;  // relaxed: a run of WSP not yet emitted
     std::unique_ptr<char[]> buf_;  // canonical bytes waiting for the hasher
-    std::size_t used_ = 0;
+    // Into buf_'s heap block, so a move of the canonicalizer keeps them valid.
+    char* out_;  // the next free byte of buf_
+    char* end_;  // the end of buf_
 };
 
 }  // namespace qauth::dkim

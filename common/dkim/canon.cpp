@@ -102,8 +102,8 @@ const char* relaxed_stop(const char* p, const char* end) {
     // Sixteen bytes a step, from two byte compares turned into bit masks:
     // s = "is SP", c = "is below SP" (unsigned: min(v, 0x1f) == v). An SP
     // after an SP is s & (s << 1), with the last bit of the step before
-    // carried in. SSE2 is part of x86-64. Relaxed as a whole costs 2.5
-    // instructions a byte with it and 8.8 with only the loop below
+    // carried in. SSE2 is part of x86-64. Relaxed as a whole costs 2.4
+    // instructions a byte with it and 8.6 with only the loop below
     // (callgrind, scripts/bench text).
     const __m128i sp = _mm_set1_epi8(' '), below_sp = _mm_set1_epi8(' ' - 1);
     unsigned carry = 0;

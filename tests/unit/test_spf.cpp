@@ -1,11 +1,13 @@
-// SPF foundations (RFC 7208): result words and permissiveness, macro
-// expansion (the §7.4 examples).
+// SPF foundations (RFC 7208): result words and permissiveness, record
+// selection and parsing (syntax cases from the RFC 7208 test suite, with the
+// suite's test name beside each), macro expansion (the §7.4 examples).
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
 #include "spf/macro.hpp"
+#include "spf/record.hpp"
 #include "spf/result.hpp"
 
 using namespace qauth;
@@ -41,6 +43,173 @@ TEST_CASE("spf result: words, qualifiers, permissiveness") {
         }
     CHECK(more_permissive(SpfResult::Temperror, SpfResult::Permerror) == SpfResult::Temperror);
     CHECK(more_permissive(SpfResult::Permerror, SpfResult::Temperror) == SpfResult::Permerror);
+}
+
+TEST_CASE("spf record selection (RFC 7208 4.5)") {
+    using Txt = std::vector<std::string>;
+    auto pick = [](const Txt& t) { return select_record(t); };
+    CHECK(*pick({}) == std::nullopt);
+    CHECK(*pick({"v=spf10", "v=spf1mx", "spf1", "x v=spf1"}) == std::nullopt);  // nospace1, nospace2
+    CHECK(**pick({"google-site-verification=x", "v=spf1 -all"}) == "v=spf1 -all");
+    CHECK(**pick({"v=spf1"}) == "v=spf1");
+    CHECK(**pick({"V=sPf1 +all", "v=spf10 -all"}) == "V=sPf1 +all");
+    CHECK_FALSE(pick({"v=spf1 +all", "v=spf1 -all"}));  // multitxt1
+    CHECK_FALSE(pick({"V=sPf1 +all", "v=spf1 -all"}));  // multitxt2
+    CHECK(is_spf_record("v=spf1 "));
+    CHECK_FALSE(is_spf_record("v=spf1\t-all"));
+    CHECK_FALSE(is_spf_record(""));
+}
+
+namespace {
+const Directive& directive(const Record& r, std::size_t i) { return std::get<Directive>(r.terms.at(i)); }
+}  // namespace
+
+TEST_CASE("spf record: typed terms") {
+    auto r = parse_record(
+        "v=spf1 ip4:192.0.2.0/24 -IP6:2001:DB8::/32 ~a ?mx:%{d}.example.com/24//64 a//0 ptr "
+        "include:_spf.example.net exists:%{ir}.bl.example.org  redirect=_spf.example.com exp=why.%{d} "
+        "moo.cow-far_out=man:dog/cat -all ");
+    REQUIRE(r);
+    REQUIRE(r->terms.size() == 12);
+    const auto& ip4 = directive(*r, 0);
+    CHECK(ip4.mechanism == Mechanism::Ip4);
+    CHECK(ip4.qualifier == Qualifier::Pass);
+    CHECK(*ip4.network == *dns::IpAddress::parse("192.0.2.0"));
+    CHECK(ip4.ip4_cidr == 24);
+    const auto& ip6 = directive(*r, 1);
+    CHECK(ip6.mechanism == Mechanism::Ip6);
+    CHECK(ip6.qualifier == Qualifier::Fail);
+    CHECK(*ip6.network == *dns::IpAddress::parse("2001:db8::"));
+    CHECK(ip6.ip6_cidr == 32);
+    const auto& a = directive(*r, 2);
+    CHECK(a.mechanism == Mechanism::A);
+    CHECK(a.qualifier == Qualifier::Softfail);
+    CHECK(a.domain_spec.empty());
+    CHECK(a.ip4_cidr == 32);
+    CHECK(a.ip6_cidr == 128);
+    const auto& mx = directive(*r, 3);
+    CHECK(mx.mechanism == Mechanism::Mx);
+    CHECK(mx.qualifier == Qualifier::Neutral);
+    CHECK(mx.domain_spec == "%{d}.example.com");
+    CHECK(mx.ip4_cidr == 24);
+    CHECK(mx.ip6_cidr == 64);
+    CHECK(directive(*r, 4).ip4_cidr == 32);
+    CHECK(directive(*r, 4).ip6_cidr == 0);
+    CHECK(directive(*r, 5).mechanism == Mechanism::Ptr);
+    CHECK(directive(*r, 6).mechanism == Mechanism::Include);
+    CHECK(directive(*r, 6).domain_spec == "_spf.example.net");
+    CHECK(directive(*r, 7).mechanism == Mechanism::Exists);
+    CHECK(directive(*r, 7).domain_spec == "%{ir}.bl.example.org");
+    CHECK(r->find(ModifierKind::Redirect)->value == "_spf.example.com");
+    CHECK(r->find(ModifierKind::Exp)->value == "why.%{d}");
+    const auto& unknown = std::get<Modifier>(r->terms.at(10));
+    CHECK(unknown.kind == ModifierKind::Unknown);
+    CHECK(unknown.name == "moo.cow-far_out");
+    CHECK(unknown.value == "man:dog/cat");
+    CHECK(directive(*r, 11).mechanism == Mechanism::All);
+    CHECK(directive(*r, 11).qualifier == Qualifier::Fail);
+
+    CHECK(parse_record("v=spf1")->terms.empty());
+    CHECK(parse_record("V=SPF1   ")->terms.empty());
+    CHECK(parse_record("v=spf1 a:foo.example.com/24")->terms.size() == 1);
+    CHECK(directive(*parse_record("v=spf1 a:foo.example.com/24"), 0).domain_spec == "foo.example.com");
+    CHECK_FALSE(parse_record("v=spf1 -all")->find(ModifierKind::Redirect));
+}
+
+TEST_CASE("spf record: valid syntax from the RFC 7208 test suite") {
+    for (const char* rec : {
+             "v=spf1 moo.cow-far_out=man:dog/cat ip4:1.2.3.4 -all",  // modifier-charset-good
+             "v=spf1 a:mail.example...com -all",                     // invalid-domain-empty-label: not syntax
+             "v=spf1 a:%{H}.bar -all",                               // invalid-domain-long-via-macro
+             "v=spf1 a/0 -all", "v=spf1 a//0 -all", "v=spf1 a//33 -all", "v=spf1 mx/0 -all",  // a-cidr6 ...
+             "v=spf1 a:foo:bar/baz.example.com",         // a-colon-domain
+             "v=spf1 a:foo.example.xn--zckzah -all",     // a-dash-in-toplabel
+             "v=spf1 ip4:1.1.1.1/0 -all", "v=spf1 ip4:1.2.3.4/32 -all",
+             "v=spf1 -ip4:1.2.3.4 ip6:::FFFF:1.2.3.4", "v=spf1 ip6:::1.1.1.1/0",
+             "v=spf1 ip6:Cafe:Babe:8000::/33",
+             "v=spf1 include:o.spf.example.com. ~all",   // trailing dot
+             "v=spf1 redirect=%{d}.d.spf.example.com.",
+             "v=spf1 a:macro%%percent%_%_space%-url-space.example.com -all",
+             "v=spf1 -all exp=%{ir}.example.com", "v=spf1 -all exp=msg8.%{D2}", "v=spf1 a:%{H} -all",
+             "v=spf1 exists:%{i}.%{l2r-}.user.%{d2}", "v=spf1 exists:%{l2r+-}.user.%{d2}",
+             "v=spf1 exists:%{p}.should.example.com ~exists:%{p}.ok.example.com",
+             "v=spf1 default=pass", "v=spf1 default=+", "v=spf1 all -all",
+         }) {
+        CAPTURE(rec);
+        CHECK(parse_record(rec));
+    }
+}
+
+TEST_CASE("spf record: permerror syntax from the RFC 7208 test suite") {
+    using namespace std::string_literals;
+    const std::vector<std::string> bad{
+        "v=spf1 a:\xc3\xaf\xc2\xbbgarbage.example.net -all",  // non-ascii-policy
+        "v=spf1 \x80" "a:example.net -all",                   // non-ascii-mech
+        "v=spf1 a:example.net \x96" "all",                    // non-ascii-result
+        "v=spf1 a:ctrl.example.com\rptr -all",                // control-char-policy
+        "v=spf1 ip4:192.0.2.5\n include:spf.protection.outlook.com ~all",  // badip4
+        "v=spf1 ip4:1.2.3.4 -all moo",                        // detect-errors-anywhere
+        "v=spf1 moo.cow/far_out=man:dog/cat ip4:1.2.3.4 -all",  // modifier-charset-bad1
+        "v=spf1 moo.cow:far_out=man:dog/cat ip4:1.2.3.4 -all",  // modifier-charset-bad2
+        "v=spf1 ip4:1.2.3.4 redirect:t2.example.com",         // redirect-is-modifier
+        "v=spf1 a:foo-bar -all",                              // invalid-domain
+        "v=spf1 -all.", "v=spf1 -all:foobar", "v=spf1 -all/8",  // all-dot, all-arg, all-cidr
+        "v=spf1 ptr/0 -all", "v=spf1 ptr:",                   // ptr-cidr, ptr-empty-domain
+        "v=spf1 a/33 -all", "v=spf1 a//129 -all", "v=spf1 a/24/64 -all",  // a-bad-cidr4/6, a-dual-cidr-ip4-err
+        "v=spf1 a:example.com:8080",                          // a-bad-domain
+        "v=spf1 a:foo.example.com\0"s,                        // a-null
+        "v=spf1 a:111.222.33.44", "v=spf1 a:abc.123",         // a-numeric, a-numeric-toplabel
+        "v=spf1 a:example.-com", "v=spf1 a:museum", "v=spf1 a:museum.", "v=spf1 a:",
+        "v=spf1 include +all", "v=spf1 include:ip5.example.com/24 -all", "v=spf1 include: -all",
+        "v=spf1 mx/33 -all", "v=spf1 mx//129 -all", "v=spf1 mx:example.com:8080", "v=spf1 mx:abc.123",
+        "v=spf1 mx:example.-com", "v=spf1 mx: -all",
+        "v=spf1 exists:", "v=spf1 exists", "v=spf1 exists:mail.example.com/24",
+        "v=spf1 ip4:1.2.3.4/33 -all", "v=spf1 ip4:1.2.3.4/032 -all",  // cidr4-33, cidr4-032
+        "v=spf1 ip4", "v=spf1 ip4:1.2.3.4:8080", "v=spf1 ip4:1.2.3", "v=spf1 ip4:1.2.3.4//32",
+        "v=spf1 -all ip6", "v=spf1 ip6:::1.1.1.1/129", "v=spf1 ip6:::1.1.1.1//33", "v=spf1 ip6::CAFE::BABE",
+        "v=spf1 redirect=-all ?all", "v=spf1 1up=foo", "v=spf1 =all",
+        "v=spf1 exp= -all", "v=spf1 exp=-all", "v=spf1 ?all redirect=",
+        "v=spf1 exp=e13msg.example.com -all exp=e11msg.example.com",        // exp-twice
+        "v=spf1 redirect=e12.example.com -all redirect=e12.example.com",    // redirect-twice
+        "v=spf1 -all foo=%abc",                                             // unknown-modifier-syntax
+        "v=spf1 -all exp=%{r}.example.com",                                 // exp-only-macro-char
+        "v=spf1 -exists:%(ir).sbl.example.com ?all",                        // invalid-macro-char
+        "v=spf1 exists:foo%(ir).sbl.example.com ?all", "v=spf1 exists:foo%.sbl.example.com ?all",
+        "v=spf1 a:%{a}.example.com -all",                                   // undef-macro
+    };
+    for (const auto& rec : bad) {
+        CAPTURE(rec);
+        CHECK_FALSE(parse_record(rec));
+    }
+}
+
+TEST_CASE("spf record: reasons cite the rule; CIDR lengths; bounds") {
+    CHECK(parse_record("v=spf1 foo").error().reason == "RFC 7208 4.6.1: unknown mechanism \"foo\"");
+    CHECK(parse_record("v=spf1 a/024").error().reason == "RFC 7208 12: bad ip4-cidr-length /024");
+    CHECK(parse_record("v=spf1 ip6:::1/0128").error().reason == "RFC 7208 12: bad ip6-cidr-length /0128");
+    CHECK(parse_record("v=spf1 a//00").error().reason == "RFC 7208 12: bad ip6-cidr-length /00");
+    CHECK(parse_record("v=spf1 redirect=a.example.com REDIRECT=b.example.com").error().reason ==
+          "RFC 7208 6: redirect= appears more than once");
+    CHECK(parse_record("spf1 -all").error().reason.starts_with("RFC 7208 4.5:"));
+    CHECK(parse_record("v=spf1\t-all").error().reason.starts_with("RFC 7208 4.5:"));
+    CHECK(parse_record("v=spf1 -all\t").error().reason.starts_with("RFC 7208 5.1:"));
+    CHECK(parse_record("v=spf1 ip4:1.2.3.4/32 ip6:::/128 a/32//128 ip4:0.0.0.0/0 ip6:::/0"));
+    CHECK_FALSE(parse_record("v=spf1 ip4:1.2.3.4/99999999999999999999"));
+    CHECK_FALSE(parse_record("v=spf1 ip4:::1"));        // ip4 must be IPv4
+    CHECK_FALSE(parse_record("v=spf1 ip6:192.0.2.1"));  // ip6 must be IPv6
+    CHECK_FALSE(parse_record("v=spf1 ip4:01.2.3.4"));   // qnum: no leading zero
+    CHECK_FALSE(parse_record("v=spf1 +redirect=a.example.com"));  // no qualifier on a modifier
+    CHECK_FALSE(parse_record("v=spf1 a:%{d}com"));      // domain-end: macro or "." toplabel
+    CHECK_FALSE(parse_record("v=spf1 a:%{d0}.com"));    // §7.3: digit transformer nonzero
+    CHECK(parse_record("v=spf1 a:x.1-2"));              // toplabel: LDH with a hyphen
+    CHECK(parse_record("v=spf1 x=%{c}%{r}%{t}"));       // unknown modifiers: any macro-letter
+
+    std::string many = "v=spf1";
+    for (std::size_t i = 0; i < kMaxTerms; ++i) many += " ?all";
+    CHECK(parse_record(many));
+    CHECK(parse_record(many + " -all").error().reason == "record has more than 1000 terms");
+    std::string big = "v=spf1 " + std::string(kMaxRecordSize, ' ');
+    CHECK(parse_record(big).error().reason == "record longer than 65536 octets");
 }
 
 namespace {

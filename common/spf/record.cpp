@@ -186,6 +186,23 @@ Result<Term> parse_term(std::string_view term) {
 
 }  // namespace
 
+std::string directive_text(const Directive& d) {
+    std::string text;
+    if (d.qualifier != Qualifier::Pass) text += static_cast<char>(d.qualifier);
+    for (const auto& m : kMechanisms)
+        if (m.mechanism == d.mechanism) text += m.name;
+    if (d.network) {
+        text += ":" + d.network->str();
+    } else if (!d.domain_spec.empty()) {
+        text += ":" + d.domain_spec;
+    }
+    const bool v4_net = d.mechanism == Mechanism::Ip4, v6_net = d.mechanism == Mechanism::Ip6;
+    const bool dual = d.mechanism == Mechanism::A || d.mechanism == Mechanism::Mx;
+    if ((dual || v4_net) && d.ip4_cidr != 32) text += "/" + std::to_string(d.ip4_cidr);
+    if ((dual || v6_net) && d.ip6_cidr != 128) text += (v6_net ? "/" : "//") + std::to_string(d.ip6_cidr);
+    return text;
+}
+
 const Modifier* Record::find(ModifierKind kind) const {
     for (const auto& t : terms)
         if (const auto* m = std::get_if<Modifier>(&t); m && m->kind == kind) return m;

@@ -37,6 +37,11 @@ struct Directive {
     friend bool operator==(const Directive&, const Directive&) = default;
 };
 
+/// The text of a directive for --trace and Received-SPF comments, in the
+/// record's syntax with names lower-case: "-ip4:192.0.2.0/24", "a:%{d}/24//64",
+/// "include:example.net" (the "+" qualifier and default CIDR lengths left out).
+std::string directive_text(const Directive& d);
+
 /// The modifiers of RFC 7208 §6; any other name is Unknown, kept for
 /// --trace and ignored by evaluation (§6).
 enum class ModifierKind { Redirect, Exp, Unknown };

@@ -116,6 +116,17 @@ TEST_CASE("spf record: typed terms") {
     CHECK_FALSE(parse_record("v=spf1 -all")->find(ModifierKind::Redirect));
 }
 
+TEST_CASE("spf record: directive text for --trace") {
+    auto r = parse_record("v=spf1 IP4:192.0.2.0/24 -ip6:2001:DB8::/32 ~a:%{d}/24//64 mx//64 ?PTR include:x.example "
+                          "exists:%{i}.e.example +all ip4:192.0.2.1/32");
+    REQUIRE(r);
+    std::vector<std::string> texts;
+    for (const auto& t : r->terms) texts.push_back(directive_text(std::get<Directive>(t)));
+    CHECK(texts == std::vector<std::string>{"ip4:192.0.2.0/24", "-ip6:2001:db8::/32", "~a:%{d}/24//64", "mx//64",
+                                            "?ptr", "include:x.example", "exists:%{i}.e.example", "all",
+                                            "ip4:192.0.2.1"});
+}
+
 TEST_CASE("spf record: valid syntax from the RFC 7208 test suite") {
     for (const char* rec : {
              "v=spf1 moo.cow-far_out=man:dog/cat ip4:1.2.3.4 -all",  // modifier-charset-good

@@ -1,0 +1,339 @@
+#include "spf/eval.hpp"
+
+#include <expected>
+#include <optional>
+#include <vector>
+
+#include "dns/domain.hpp"
+#include "spf/macro.hpp"
+#include "spf/record.hpp"
+#include "util/strings.hpp"
+
+namespace qauth::spf {
+
+namespace {
+
+using dns::Answer;
+using dns::RrType;
+using dns::Status;
+
+/// A mechanism's outcome: matched or not, or the error that ends the check.
+using Match = std::expected<bool, CheckResult>;
+
+std::unexpected<CheckResult> stop(SpfResult r, std::string reason) {
+    return std::unexpected<CheckResult>(CheckResult{r, std::move(reason), {}});
+}
+
+std::string_view type_name(RrType t) {
+    switch (t) {
+    case RrType::A: return "A";
+    case RrType::AAAA: return "AAAA";
+    case RrType::MX: return "MX";
+    case RrType::PTR: return "PTR";
+    case RrType::TXT: return "TXT";
+    default: return "?";
+    }
+}
+
+std::string answer_text(const Answer& a) {
+    switch (a.status) {
+    case Status::Answer: {
+        std::string text;
+        for (const auto& r : a.records) text += (text.empty() ? "" : ", ") + printable(r, 100);
+        return "answer: " + text;
+    }
+    case Status::NxDomain: return "NXDOMAIN";
+    case Status::NoData: return "no data";
+    case Status::TempFail: return "temporary failure: " + printable(a.error);
+    }
+    return "?";
+}
+
+/// Lower case, no trailing dot: how names from DNS and expansions compare.
+std::string normal_name(std::string_view name) {
+    std::string n = lower(name);
+    if (!n.empty() && n.back() == '.') n.pop_back();
+    return n;
+}
+
+/// §4.3: a name check_host() can look up, of at least two labels.
+bool valid_domain(std::string_view domain) {
+    auto d = dns::Domain::parse(domain, dns::NameRules::Query);
+    return d && d->str().find('.') != std::string::npos;
+}
+
+class Evaluator {
+public:
+    Evaluator(dns::Resolver& dns, const dns::IpAddress& ip, std::string_view sender, std::string_view domain,
+              const CheckContext& ctx)
+        : dns_(dns), ip_(ip.unmapped()), ctx_(ctx) {
+        const auto at = sender.rfind('@');
+        if (at == std::string_view::npos) {
+            local_ = "postmaster";
+            sender_domain_ = sender.empty() ? std::string(domain) : std::string(sender);
+        } else {
+            local_ = at == 0 ? "postmaster" : std::string(sender.substr(0, at));
+            sender_domain_ = std::string(sender.substr(at + 1));
+        }
+    }
+
+    /// check_host() for `domain`; `explain`: fetch exp= on fail (not inside include, §6.2).
+    CheckResult check(const std::string& domain, bool explain) {
+        trace("check_host(" + ip_.str() + ", " + printable(domain) + ", " + printable(local_) + "@" +
+              printable(sender_domain_) + ")");
+        if (!valid_domain(domain))
+            return {SpfResult::None, "RFC 7208 4.3: " + quoted(domain) + " is no multi-label domain name", {}};
+        const Answer txt = query(domain, RrType::TXT);
+        if (txt.status == Status::TempFail)
+            return {SpfResult::Temperror, "RFC 7208 4.4: DNS failure looking up the record of " + quoted(domain), {}};
+        if (txt.status != Status::Answer)
+            return {SpfResult::None, "RFC 7208 4.4: no SPF record at " + quoted(domain), {}};
+        auto selected = select_record(txt.records);
+        if (!selected) return {SpfResult::Permerror, selected.error().reason, {}};
+        if (!*selected) return {SpfResult::None, "RFC 7208 4.5: no SPF record at " + quoted(domain), {}};
+        auto record = parse_record(**selected);
+        if (!record) return {SpfResult::Permerror, record.error().reason, {}};
+
+        for (const Term& term : record->terms) {
+            const auto* d = std::get_if<Directive>(&term);
+            if (!d) continue;  // modifiers take effect below, wherever they are written (§6)
+            const std::string text = directive_text(*d);
+            trace("term " + printable(text));
+            Match m = match(*d, domain);
+            if (!m) return m.error();
+            if (!*m) continue;
+            CheckResult r{qualifier_result(d->qualifier), "mechanism " + printable(text) + " matched", {}};
+            if (r.result == SpfResult::Fail && explain) r.explanation = explanation(*record, domain);
+            return r;
+        }
+        if (const Modifier* redirect = record->find(ModifierKind::Redirect)) {
+            trace("term redirect=" + printable(redirect->value));
+            if (auto over = count_term()) return *over;
+            auto target = expand(redirect->value, macros(domain), MacroUse::DomainSpec);
+            if (!target) return {SpfResult::Permerror, target.error().reason, {}};
+            CheckResult inner = check(*target, explain);
+            if (inner.result == SpfResult::None)
+                return {SpfResult::Permerror,
+                        "RFC 7208 6.1: redirect target " + quoted(*target) + " has no SPF record", {}};
+            return inner;
+        }
+        return {SpfResult::Neutral, "RFC 7208 4.7: no mechanism matched, default neutral", {}};
+    }
+
+    void trace(std::string_view line) const {
+        if (ctx_.trace) ctx_.trace(line);
+    }
+
+    const Budget& budget() const { return budget_; }
+
+private:
+    static std::string quoted(std::string_view name) { return "\"" + printable(name) + "\""; }
+
+    Answer query(std::string_view name, RrType type) {
+        Answer a = dns_.query(name, type);
+        trace("dns " + printable(name) + " " + std::string(type_name(type)) + ": " + answer_text(a));
+        return a;
+    }
+
+    /// The address type a/mx look up for this client (§5.3, §5.4).
+    RrType address_type() const { return ip_.v4() ? RrType::A : RrType::AAAA; }
+
+    /// Counts a DNS-querying term (§4.6.4); the error once over the limit.
+    std::optional<CheckResult> count_term() {
+        ++budget_.dns_terms;
+        trace("limits: " + std::to_string(budget_.dns_terms) + " of " + std::to_string(kMaxDnsTerms) +
+              " DNS-querying terms");
+        if (budget_.dns_terms > kMaxDnsTerms)
+            return CheckResult{SpfResult::Permerror,
+                               "RFC 7208 4.6.4: more than " + std::to_string(kMaxDnsTerms) + " DNS-querying terms",
+                               {}};
+        return std::nullopt;
+    }
+
+    /// Counts a void answer (§4.6.4); the error once over the limit.
+    std::optional<CheckResult> count_void(const Answer& a) {
+        if (a.status != Status::NxDomain && a.status != Status::NoData) return std::nullopt;
+        ++budget_.void_lookups;
+        trace("limits: " + std::to_string(budget_.void_lookups) + " of " + std::to_string(kMaxVoidLookups) +
+              " void lookups");
+        if (budget_.void_lookups > kMaxVoidLookups)
+            return CheckResult{SpfResult::Permerror,
+                               "RFC 7208 4.6.4: more than " + std::to_string(kMaxVoidLookups) + " void lookups",
+                               {}};
+        return std::nullopt;
+    }
+
+    /// An address lookup of a mechanism (§5): temperror on DNS failure,
+    /// permerror past the void limit, else the addresses (none for a void answer).
+    std::expected<std::vector<dns::IpAddress>, CheckResult> addresses(std::string_view name, RrType type) {
+        Answer a = query(name, type);
+        if (a.status == Status::TempFail)
+            return stop(SpfResult::Temperror, "RFC 7208 5: DNS failure looking up " + quoted(name));
+        if (auto over = count_void(a)) return std::unexpected(*over);
+        return std::move(a.addresses);
+    }
+
+    bool in_cidr(const std::vector<dns::IpAddress>& addrs, const Directive& d) const {
+        for (const auto& a : addrs)
+            if (ip_.in_network(a.unmapped(), ip_.v4() ? d.ip4_cidr : d.ip6_cidr)) return true;
+        return false;
+    }
+
+    MacroContext macros(const std::string& domain) {
+        return MacroContext{local_,       sender_domain_, domain, ip_, ctx_.helo, ctx_.receiver, ctx_.timestamp,
+                            [this, domain] { return validated_name(domain); }};
+    }
+
+    /// The <target-name> of a directive: its domain-spec expanded, or the current domain (§4.8).
+    std::expected<std::string, CheckResult> target(const Directive& d, const std::string& domain) {
+        if (d.domain_spec.empty()) return domain;
+        auto t = expand(d.domain_spec, macros(domain), MacroUse::DomainSpec);
+        if (!t) return stop(SpfResult::Permerror, t.error().reason);
+        return std::move(*t);
+    }
+
+    Match match(const Directive& d, const std::string& domain) {
+        switch (d.mechanism) {
+        case Mechanism::All: return true;
+        case Mechanism::Ip4: return ip_.v4() && ip_.in_network(*d.network, d.ip4_cidr);
+        case Mechanism::Ip6: return !ip_.v4() && ip_.in_network(*d.network, d.ip6_cidr);
+        default: break;
+        }
+        if (auto over = count_term()) return std::unexpected(*over);
+        auto t = target(d, domain);
+        if (!t) return std::unexpected(t.error());
+        switch (d.mechanism) {
+        case Mechanism::Include: return include(*t);
+        case Mechanism::A: {
+            auto addrs = addresses(*t, address_type());
+            if (!addrs) return std::unexpected(addrs.error());
+            return in_cidr(*addrs, d);
+        }
+        case Mechanism::Mx: return mx(*t, d);
+        case Mechanism::Ptr: {
+            Answer ptr = query(dns::reverse_name(ip_), RrType::PTR);
+            if (auto over = count_void(ptr)) return std::unexpected(*over);
+            const std::string want = normal_name(*t);
+            for (const auto& name : validated_names(ptr))
+                if (name == want || name.ends_with("." + want)) return true;
+            return false;
+        }
+        case Mechanism::Exists: {
+            auto addrs = addresses(*t, RrType::A);  // always A, whatever the client (§5.7)
+            if (!addrs) return std::unexpected(addrs.error());
+            return !addrs->empty();
+        }
+        default: return false;  // handled above
+        }
+    }
+
+    /// §5.2: the inner result mapped to match, no match or an error.
+    Match include(const std::string& target) {
+        CheckResult inner = check(target, false);
+        trace("include:" + printable(target) + " gave " + std::string(result_name(inner.result)) + ": " + inner.reason);
+        switch (inner.result) {
+        case SpfResult::Pass: return true;
+        case SpfResult::Fail:
+        case SpfResult::Softfail:
+        case SpfResult::Neutral: return false;
+        case SpfResult::Temperror: return std::unexpected(inner);
+        case SpfResult::None:
+            return stop(SpfResult::Permerror, "RFC 7208 5.2: include target " + quoted(target) + " has no SPF record");
+        case SpfResult::Permerror: return std::unexpected(inner);
+        }
+        return false;
+    }
+
+    /// §5.4: the MX names of `target` (at most kMaxMxNames) and their addresses.
+    Match mx(const std::string& target, const Directive& d) {
+        Answer a = query(target, RrType::MX);
+        if (a.status == Status::TempFail)
+            return stop(SpfResult::Temperror, "RFC 7208 5: DNS failure looking up " + quoted(target));
+        if (auto over = count_void(a)) return std::unexpected(*over);
+        if (a.mx.size() > kMaxMxNames)
+            return stop(SpfResult::Permerror, "RFC 7208 4.6.4: more than " + std::to_string(kMaxMxNames) +
+                                                  " MX names at " + quoted(target));
+        for (const auto& m : a.mx) {
+            if (m.null()) continue;  // "0 ." (RFC 7505) names no host
+            auto addrs = addresses(m.host, address_type());
+            if (!addrs) return std::unexpected(addrs.error());
+            if (in_cidr(*addrs, d)) return true;
+        }
+        return false;
+    }
+
+    /// §5.5: the names of the client's PTR answer `ptr` (the first
+    /// kMaxPtrNames) whose own addresses include the client. A PTR lookup
+    /// that failed gives none; a name whose address lookup fails is skipped.
+    std::vector<std::string> validated_names(const Answer& ptr) {
+        std::vector<std::string> names;
+        if (ptr.status != Status::Answer) return names;
+        for (std::size_t i = 0; i < ptr.records.size() && i < kMaxPtrNames; ++i) {
+            Answer a = query(ptr.records[i], address_type());
+            if (a.status != Status::Answer) continue;
+            for (const auto& addr : a.addresses)
+                if (addr.unmapped() == ip_) {
+                    names.push_back(normal_name(ptr.records[i]));
+                    break;
+                }
+        }
+        return names;
+    }
+
+    /// %{p} (§7.3): the validated name equal to <domain>, else one below it,
+    /// else any, else "unknown".
+    std::string validated_name(const std::string& domain) {
+        const std::string want = normal_name(domain);
+        // Not a term: its lookups count against no limit (§4.6.4).
+        const std::vector<std::string> names = validated_names(query(dns::reverse_name(ip_), RrType::PTR));
+        for (const auto& n : names)
+            if (n == want) return n;
+        for (const auto& n : names)
+            if (n.ends_with("." + want)) return n;
+        return names.empty() ? "unknown" : names.front();
+    }
+
+    /// §6.2: the exp= text of a failing record, or "" when there is none or
+    /// any step fails. Its lookups count against no limit.
+    std::string explanation(const Record& record, const std::string& domain) {
+        const Modifier* exp = record.find(ModifierKind::Exp);
+        if (!exp) return {};
+        trace("term exp=" + printable(exp->value));
+        auto name = expand(exp->value, macros(domain), MacroUse::DomainSpec);
+        if (!name) {
+            trace("exp= ignored: " + name.error().reason);
+            return {};
+        }
+        Answer a = query(*name, RrType::TXT);
+        if (a.status != Status::Answer || a.records.size() != 1) {
+            trace("exp= ignored: RFC 7208 6.2: no single TXT record at " + quoted(*name));
+            return {};
+        }
+        auto text = expand(a.records.front(), macros(domain), MacroUse::Explanation);
+        if (!text) {
+            trace("exp= ignored: " + text.error().reason);
+            return {};
+        }
+        return printable(*text, 400);
+    }
+
+    dns::Resolver& dns_;
+    const dns::IpAddress ip_;
+    const CheckContext& ctx_;
+    std::string local_, sender_domain_;
+    Budget budget_;
+};
+
+}  // namespace
+
+CheckResult check_host(dns::Resolver& dns, const dns::IpAddress& ip, std::string_view domain, std::string_view sender,
+                       const CheckContext& context) {
+    Evaluator e(dns, ip, sender, domain, context);
+    CheckResult r = e.check(std::string(domain), true);
+    e.trace("result " + std::string(result_name(r.result)) + ": " + r.reason + " (" +
+            std::to_string(e.budget().dns_terms) + " DNS-querying terms, " + std::to_string(e.budget().void_lookups) +
+            " void lookups)");
+    return r;
+}
+
+}  // namespace qauth::spf

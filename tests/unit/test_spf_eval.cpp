@@ -339,3 +339,59 @@ TEST_CASE("spf eval: the trace hook sees terms, queries, counters and the result
     };
     CHECK(lines == want);
 }
+
+TEST_CASE("spf eval: the RFC 7208 test suite's processing limits scenario") {
+    // The scenario's zone data (SPF entries served as TXT), then its tests by name.
+    std::string zone = R"(
+mail.example.com. A 1.2.3.4
+e1.example.com. TXT "v=spf1 ip4:1.1.1.1 redirect=e1.example.com"
+e1.example.com. A 1.2.3.6
+e2.example.com. TXT "v=spf1 include:e3.example.com"
+e2.example.com. A 1.2.3.7
+e3.example.com. TXT "v=spf1 include:e2.example.com"
+e3.example.com. A 1.2.3.8
+e4.example.com. TXT "v=spf1 mx"
+e4.example.com. MX 10 e4.example.com.
+e4.example.com. A 1.2.3.5
+e5.example.com. TXT "v=spf1 ptr"
+e5.example.com. A 1.2.3.5
+e6.example.com. TXT "v=spf1 a mx a mx a mx a mx a ptr ip4:1.2.3.4 -all"
+e6.example.com. A 1.2.3.8
+e6.example.com. MX 10 e6.example.com.
+e7.example.com. TXT "v=spf1 a mx a mx a mx a mx a ptr a ip4:1.2.3.4 -all"
+e7.example.com. A 1.2.3.20
+e8.example.com. TXT "v=spf1 a include:inc.example.com ip4:1.2.3.4 mx -all"
+e8.example.com. A 1.2.3.4
+inc.example.com. TXT "v=spf1 a a a a a a a a"
+inc.example.com. A 1.2.3.10
+e9.example.com. TXT "v=spf1 a include:inc.example.com a ip4:1.2.3.4 -all"
+e9.example.com. A 1.2.3.21
+e10.example.com. TXT "v=spf1 a -all"
+e11.example.com. TXT "v=spf1 a:err.example.com a:err1.example.com a:err2.example.com ?all"
+e12.example.com. TXT "v=spf1 a:err.example.com a:err1.example.com ?all"
+)";
+    for (int i = 0; i <= 9; ++i) zone += "e4.example.com. MX " + std::to_string(i) + " mail.example.com.\n";
+    for (int i = 1; i <= 12; ++i) zone += "e10.example.com. A 1.2.3." + std::to_string(i) + "\n";
+    for (const char* name : {"e1", "e2", "e3", "e4", "", "e6", "e7", "e8", "e9", "e10", "e5"})
+        zone += std::string("5.3.2.1.in-addr.arpa. PTR ") + name + (*name ? "." : "") + "example.com.\n";
+    test::TempDir dir;
+    dir.write("limits.zone", zone);
+    auto dns = dns::make_zone_resolver({dir.path + "/limits.zone"});
+    REQUIRE_MESSAGE(dns.has_value(), (dns ? "" : dns.error().reason));
+    auto run = [&](const char* host, const char* domain) {
+        CheckContext ctx;
+        ctx.helo = "mail.example.com";
+        return check_host(**dns, *dns::IpAddress::parse(host), domain, std::string("foo@") + domain, ctx).result;
+    };
+    CHECK(run("1.2.3.4", "e1.example.com") == SpfResult::Permerror);   // redirect-loop
+    CHECK(run("1.2.3.4", "e2.example.com") == SpfResult::Permerror);   // include-loop
+    CHECK(run("1.2.3.5", "e4.example.com") == SpfResult::Permerror);   // mx-limit
+    CHECK(run("1.2.3.5", "e5.example.com") == SpfResult::Neutral);     // ptr-limit (neutral or pass)
+    CHECK(run("1.2.3.12", "e10.example.com") == SpfResult::Pass);      // false-a-limit
+    CHECK(run("1.2.3.4", "e6.example.com") == SpfResult::Pass);        // mech-at-limit
+    CHECK(run("1.2.3.4", "e7.example.com") == SpfResult::Permerror);   // mech-over-limit
+    CHECK(run("1.2.3.4", "e8.example.com") == SpfResult::Pass);        // include-at-limit
+    CHECK(run("1.2.3.4", "e9.example.com") == SpfResult::Permerror);   // include-over-limit
+    CHECK(run("1.2.3.4", "e12.example.com") == SpfResult::Neutral);    // void-at-limit
+    CHECK(run("1.2.3.4", "e11.example.com") == SpfResult::Permerror);  // void-over-limit
+}

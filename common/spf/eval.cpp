@@ -1,5 +1,6 @@
 #include "spf/eval.hpp"
 
+#include <algorithm>
 #include <expected>
 #include <optional>
 #include <vector>
@@ -54,6 +55,20 @@ std::string normal_name(std::string_view name) {
     std::string n = lower(name);
     if (!n.empty() && n.back() == '.') n.pop_back();
     return n;
+}
+
+/// Longest explanation kept as it is: fits an SMTP reply line (RFC 5321
+/// §4.5.3.1.5: 512 octets) with its code and the "5.7.1 SPF fail: " prefix.
+constexpr std::size_t kMaxExplanation = 400;
+
+/// The exp= text as a header field or SMTP reply may carry it: unchanged
+/// when it is short printable ASCII (spaces too, as the RFC 7208 test suite
+/// compares it byte for byte), else through printable(), which turns CR, LF
+/// and other controls from macro values (a sender's local part) harmless.
+std::string clean_explanation(std::string text) {
+    const bool plain = text.size() <= kMaxExplanation &&
+                       std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7f; });
+    return plain ? text : printable(text, kMaxExplanation);
 }
 
 /// §4.3: a name check_host() can look up, of at least two labels.
@@ -314,7 +329,7 @@ private:
             trace("exp= ignored: " + text.error().reason);
             return {};
         }
-        return printable(*text, 400);
+        return clean_explanation(*text);
     }
 
     dns::Resolver& dns_;

@@ -48,9 +48,10 @@ struct CheckResult {
     /// matched, default neutral", or the problem, citing the rule ("RFC
     /// 7208 4.6.4: more than 10 DNS-querying terms").
     std::string reason;
-    /// Only for fail: the exp= explanation (RFC 7208 §6.2), expanded and
-    /// passed through printable() (no CR, LF or other controls); empty
-    /// when the record has no exp= or it could not be used.
+    /// Only for fail: the exp= explanation (RFC 7208 §6.2), expanded; short
+    /// printable ASCII is kept as it is, anything else goes through
+    /// printable() (no CR, LF or other controls). Empty when the record has
+    /// no exp= or it could not be used.
     std::string explanation;
 };
 

@@ -262,6 +262,9 @@ TEST_CASE("spf eval: exp= only on fail, expanded, sanitised, errors ignored") {
     r = f.check("192.0.2.1", "expl.test", "evil\r\nX-Bad:\x01\xc3\xa4@expl.test");
     CHECK(r.result == SpfResult::Fail);
     CHECK(r.explanation == "sender evil X-Bad:\\x01\\xc3\\xa4 refused");
+    // Clean text is kept byte for byte, runs of spaces too.
+    r = f.check("192.0.2.1", "expl.test", "two  spaces@expl.test");
+    CHECK(r.explanation == "sender two  spaces refused");
     // Controls in the TXT text itself are a syntax error (§7.1): no explanation.
     r = f.check("192.0.2.1", "expctl.test");
     CHECK(r.result == SpfResult::Fail);

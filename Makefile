@@ -50,9 +50,13 @@ BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
 MANPAGES := $(wildcard man/*.[1-8])
 
 .PHONY: all deps check check-asan unit bench demo fuzz fuzzers install clean FORCE
-# Keep the objects of the programs: make would delete them as intermediate
-# files and relink every program on the next run.
-.SECONDARY:
+# Keep the objects that only pattern rules name (the mains, the fuzz
+# harnesses): make would delete them as intermediate files and relink on the
+# next run. Not a bare .SECONDARY: that makes the library's objects secondary
+# too, and a new common/*.cpp was then never compiled into an archive newer
+# than the file.
+.SECONDARY: $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.o) \
+            $(FUZZERS:$(BUILD)/bin/%=$(BUILD)/obj/tests/fuzz/%.o) $(BUILD)/obj/tests/fuzz/driver.o
 all: $(BINS) $(BUILD)/bin/unit-tests
 
 $(BUILD)/obj/%.o: %.cpp

@@ -1,10 +1,14 @@
 #include "crypto/openssl_init.hpp"
 
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
 #include <string>
+
+#include <sys/stat.h>
 
 #include <openssl/crypto.h>
 #include <openssl/err.h>
@@ -35,6 +39,17 @@ Result<void> init_openssl() {
     std::call_once(once, [] {
         const char* conf = std::getenv("OPENSSL_CONF");
         const bool load = conf != nullptr && *conf != '\0';
+        // OpenSSL skips a missing file without a word and would block on a
+        // FIFO: the administrator named this file, so it must be there.
+        if (load) {
+            struct stat st;
+            const bool found = ::stat(conf, &st) == 0;
+            if (!found || !S_ISREG(st.st_mode)) {
+                state = fail("OPENSSL_CONF=" + printable(conf) + ": " +
+                             (found ? std::string("not a regular file") : std::string(std::strerror(errno))));
+                return;
+            }
+        }
         const std::uint64_t lean = OPENSSL_INIT_NO_LOAD_CONFIG | OPENSSL_INIT_NO_LOAD_CRYPTO_STRINGS;
         if (OPENSSL_init_crypto(load ? OPENSSL_INIT_LOAD_CONFIG : lean, nullptr) == 1)
             return;

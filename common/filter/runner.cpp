@@ -38,15 +38,38 @@ Result<void> write_header(io::Writer& out, const std::vector<std::string>& prepe
     return out.write(header.separator);  // errors are sticky: one check covers every write
 }
 
-// The offset of `fd` when it is a regular file, which can then be read again
-// for the output instead of spooling the body (qmail-local, `prog <file`);
-// nullopt for a pipe, socket or device.
-std::optional<off_t> file_offset(int fd) {
-    struct stat st;
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
-    const off_t at = ::lseek(fd, 0, SEEK_CUR);
+// A regular-file input that can be read again for the output instead of
+// spooling the body (qmail-local, `prog <file`): where it was at the start,
+// and its stat then, to see afterwards that nobody changed it.
+struct Reread {
+    off_t start;
+    struct stat before;
+};
+
+bool same_stat(const struct stat& a, const struct stat& b) {
+    return a.st_size == b.st_size && a.st_mtim.tv_sec == b.st_mtim.tv_sec && a.st_mtim.tv_nsec == b.st_mtim.tv_nsec &&
+           a.st_ctim.tv_sec == b.st_ctim.tv_sec && a.st_ctim.tv_nsec == b.st_ctim.tv_nsec;
+}
+
+// nullopt for a pipe, socket or device, and for an input that is the output
+// file too (`<f 1<>f`): our header would overwrite the body before it is
+// read again, so that case keeps the spool.
+std::optional<Reread> reread_input(int in, int out) {
+    struct stat st, os;
+    if (::fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) return std::nullopt;
+    if (::fstat(out, &os) == 0 && os.st_dev == st.st_dev && os.st_ino == st.st_ino) return std::nullopt;
+    const off_t at = ::lseek(in, 0, SEEK_CUR);
     if (at < 0) return std::nullopt;
-    return at;
+    return Reread{at, st};
+}
+
+// After the second read: a file rewritten in place meanwhile (same length)
+// would make the output differ from what the stage judged.
+Result<void> unchanged(int in, const Reread& r) {
+    struct stat now;
+    if (::fstat(in, &now) != 0 || !same_stat(now, r.before))
+        return fail("standard input: the file changed while it was read; try again");
+    return {};
 }
 
 }  // namespace
@@ -54,7 +77,7 @@ std::optional<off_t> file_offset(int fd) {
 int run(std::string_view program, Stage& stage, const RunOptions& options) {
     if (!options.check && io::closed_at_start(options.output))
         return temporary(program, "standard output is closed");
-    const auto start = options.check ? std::nullopt : file_offset(options.input);
+    const auto reread = options.check ? std::nullopt : reread_input(options.input, options.output);
     mail::Reader reader(options.input);
     auto header = reader.read_header();
     if (!header) return temporary(program, header.error());
@@ -76,7 +99,7 @@ int run(std::string_view program, Stage& stage, const RunOptions& options) {
     if (!streaming) {
         auto body = reader.read_body([&](std::string_view chunk) -> Result<void> {
             stage.body(chunk);
-            if (options.check || start) return {};
+            if (options.check || reread) return {};
             return spool.append(chunk);
         });
         if (!body) return temporary(program, body.error());
@@ -100,12 +123,13 @@ int run(std::string_view program, Stage& stage, const RunOptions& options) {
     auto written = write_header(out, verdict->prepend, *header);
     if (written && streaming)
         written = reader.read_body([&](std::string_view chunk) { return out.write(chunk); });
-    else if (written && start)  // exactly the body the stage saw
-        written = out.copy_range(options.input, "standard input", *start + static_cast<off_t>(header_bytes),
+    else if (written && reread)  // exactly the body the stage saw, from an unchanged file
+        written = out.copy_range(options.input, "standard input", reread->start + static_cast<off_t>(header_bytes),
                                  reader.consumed() - header_bytes);
     else if (written)
         written = spool.copy_to(out);
     if (written) written = out.flush();
+    if (written && reread && !streaming) written = unchanged(options.input, *reread);
     if (!written) return temporary(program, written.error());
     return qmail::exit_code(FilterStatus::Ok);
 }

@@ -61,7 +61,7 @@ Result<Header> Reader::read_header() {
             n = io::read_some(fd_, p + old, kChunk);
             return old + (n ? *n : 0);
         });
-        if (!n) return std::unexpected(n.error());
+        if (!n) return fail("standard input: " + n.error().reason);
         read_ += *n;
         eof = (*n == 0);
     }
@@ -81,7 +81,7 @@ Result<void> Reader::read_body(const BodySink& sink) {
     auto buf = std::make_unique_for_overwrite<char[]>(kChunk);  // not zeroed: read into
     for (;;) {
         auto n = io::read_some(fd_, buf.get(), kChunk);
-        if (!n) return std::unexpected(n.error());
+        if (!n) return fail("standard input: " + n.error().reason);
         if (*n == 0) return {};
         read_ += *n;
         if (auto r = sink(std::string_view(buf.get(), *n)); !r) return r;

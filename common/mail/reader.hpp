@@ -32,7 +32,8 @@ public:
 
     /// Reads up to and including the empty line that ends the header (or to
     /// end of input). The line-end convention is that of the first line.
-    /// Fails only on a read error.
+    /// Fails only on a read error, which names standard input (the one input
+    /// the programs read a message from).
     Result<Header> read_header();
 
     /// Passes every remaining byte to `sink`, in chunks of at most 64 KiB.

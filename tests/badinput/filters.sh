@@ -170,3 +170,19 @@ done
 expect_status "qmail-dkimsign --control-dir '': exit 111" 111 qmail-dkimsign --control-dir '' <<<"$msg"
 expect_match "qmail-dkimsign --control-dir '': a usage error" "^usage: qmail-dkimsign: --control-dir: empty value" "$(cat "$T/err")"
 expect_status "dkimverify --control-dir '': exit 111" 111 dkimverify --control-dir '' --dns-zone "$Z" <<<"$msg"
+
+# Standard input that cannot be read (a directory): 111, and the message
+# says which input.
+for p in sign verify; do
+    expect_status "$p, standard input a directory: exit 111" 111 $p <"$T"
+    expect_match "$p, standard input a directory: names standard input" \
+        'fatal: standard input: read error: Is a directory' "$(cat "$T/err")"
+done
+
+# Input and output the same file, not appending (<f 1<>f): the header must
+# not overwrite the body before it is read again.
+printf 'From: a@example.com\nTo: b@example.net\nSubject: s\n\nHello\n' >"$T/same"
+cp "$T/same" "$T/same.orig"
+verify <"$T/same" 1<>"$T/same"
+expect_eq "dkimverify <f 1<>f: exit 0" 0 $?
+expect_eq "dkimverify <f 1<>f: the message intact below our field" "$(cat "$T/same.orig")" "$(sed 1d "$T/same")"

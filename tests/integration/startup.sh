@@ -40,6 +40,13 @@ expect_match "... and names the file" "fatal: .*OpenSSL could not load OPENSSL_C
 expect_status_in "... so does dkimverify, before any signature is judged" 111 "$T/signed" verify
 expect_status "... and dkimkeygen" 111 dkimkeygen --control-dir "$C" --selector k2 example.com
 unset OPENSSL_CONF
+# OpenSSL itself skips a missing file and blocks on a FIFO: both are refused.
+mkfifo "$T/fifo"
+for c in "$T/missing.cnf" "$T" "$T/fifo"; do
+    OPENSSL_CONF=$c expect_status_in "OPENSSL_CONF=${c#$T/} (missing, a directory, a FIFO): 111, no wait" 111 "$T/signed" \
+        timeout 10 dkimverify --control-dir "$C" --authserv-id t --dns-zone "$Z"
+done
+expect_match "... the message says which" "fatal: OPENSSL_CONF=$T/fifo: not a regular file" "$(cat "$T/err")"
 expect_eq "without it dkimverify passes the same message" pass "$(verify <"$T/signed" >"$T/v"; dkim_results "$T/v")"
 
 # The default file stays closed; OPENSSL_CONF=that file opens it.

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "filter/runner.hpp"
+#include "testdata.hpp"
 
 using namespace qauth;
 using filter::Verdict;
@@ -119,13 +120,18 @@ std::string big_message(int lines) {
 }
 
 // Probe that, once it has seen the body, cuts the input file to `keep` bytes
-// (or, with `append`, adds to it): the file changes between the two reads.
+// (or, with `append`, adds to it; with `overwrite`, writes it over the last
+// bytes, the length unchanged): the file changes between the two reads.
 struct Changer : Probe {
     int fd = -1;
     long keep = 0;
-    std::string append;
+    std::string append, overwrite;
     Result<Verdict> finish(const mail::Header& h) override {
-        if (append.empty()) {
+        if (!overwrite.empty()) {
+            const off_t end = ::lseek(fd, 0, SEEK_END);
+            REQUIRE(::pwrite(fd, overwrite.data(), overwrite.size(), end - static_cast<off_t>(overwrite.size())) ==
+                    static_cast<ssize_t>(overwrite.size()));
+        } else if (append.empty()) {
             REQUIRE(::ftruncate(fd, keep) == 0);
         } else {
             REQUIRE(::pwrite(fd, append.data(), append.size(), ::lseek(fd, 0, SEEK_END)) ==
@@ -291,22 +297,55 @@ TEST_CASE("runner: an input file that shrinks before the body is copied: 111, ne
     }
 }
 
-TEST_CASE("runner: bytes added to the input file after the stage saw the body are not written") {
-    std::FILE* in = std::tmpfile();
-    std::fwrite(kMsg.data(), 1, kMsg.size(), in);
-    std::fflush(in);
-    std::rewind(in);
-    std::FILE* out = std::tmpfile();
-    Changer c;
-    c.fd = fileno(in);
-    c.append = "added later\n";
+TEST_CASE("runner: an input file changed after the stage saw the body: 111, never 0") {
+    for (int how = 0; how < 2; ++how) {
+        CAPTURE(how);
+        std::FILE* in = std::tmpfile();
+        std::fwrite(kMsg.data(), 1, kMsg.size(), in);
+        std::fflush(in);
+        std::rewind(in);
+        std::FILE* out = std::tmpfile();
+        Changer c;
+        c.fd = fileno(in);
+        if (how == 0)
+            c.append = "added later\n";
+        else
+            c.overwrite = "LINES\n";  // same length: only the file's times tell
+        filter::RunOptions o;
+        o.input = fileno(in);
+        o.output = fileno(out);
+        CHECK(filter::run("test", c, o) == 111);
+        std::fclose(in);
+        std::fclose(out);
+    }
+}
+
+TEST_CASE("runner: input and output the same file (<f 1<>f): the spool, not a second read") {
+    test::TempDir dir;
+    const std::string path = dir.path + "/f";
+    const std::string msg = big_message(50000);
+    {
+        std::FILE* f = std::fopen(path.c_str(), "w");
+        REQUIRE(f);
+        std::fwrite(msg.data(), 1, msg.size(), f);
+        std::fclose(f);
+    }
+    const int in = ::open(path.c_str(), O_RDONLY);
+    const int out = ::open(path.c_str(), O_WRONLY);  // 1<>f: not appending, not truncated
+    REQUIRE(in >= 0);
+    REQUIRE(out >= 0);
+    Probe p;
+    p.last.prepend = {"X-Ours: 1\n"};
     filter::RunOptions o;
-    o.input = fileno(in);
-    o.output = fileno(out);
-    CHECK(filter::run("test", c, o) == 0);
-    CHECK(read_all(out) == kMsg);
-    std::fclose(in);
-    std::fclose(out);
+    o.input = in;
+    o.output = out;
+    CHECK(filter::run("test", p, o) == 0);
+    ::close(in);
+    ::close(out);
+    std::FILE* f = std::fopen(path.c_str(), "r");
+    REQUIRE(f);
+    CHECK(read_all(f) == "X-Ours: 1\n" + msg);
+    std::fclose(f);
 }
 
 TEST_CASE("runner: an input file copied to a pipe, and to an O_APPEND file (no sendfile)") {

@@ -150,32 +150,27 @@ private:
         return a;
     }
 
+    /// One more of a §4.6.4 limit's count `n` (`what` names it in the trace
+    /// and the reason); the permerror once past `max`.
+    std::optional<CheckResult> count(int& n, int max, std::string_view what) {
+        ++n;
+        trace("limits: " + std::to_string(n) + " of " + std::to_string(max) + " " + std::string(what));
+        if (n > max)
+            return CheckResult{SpfResult::Permerror,
+                               "RFC 7208 4.6.4: more than " + std::to_string(max) + " " + std::string(what), {}};
+        return std::nullopt;
+    }
+
     /// The address type a/mx look up for this client (§5.3, §5.4).
     RrType address_type() const { return ip_.v4() ? RrType::A : RrType::AAAA; }
 
     /// Counts a DNS-querying term (§4.6.4); the error once over the limit.
-    std::optional<CheckResult> count_term() {
-        ++budget_.dns_terms;
-        trace("limits: " + std::to_string(budget_.dns_terms) + " of " + std::to_string(kMaxDnsTerms) +
-              " DNS-querying terms");
-        if (budget_.dns_terms > kMaxDnsTerms)
-            return CheckResult{SpfResult::Permerror,
-                               "RFC 7208 4.6.4: more than " + std::to_string(kMaxDnsTerms) + " DNS-querying terms",
-                               {}};
-        return std::nullopt;
-    }
+    std::optional<CheckResult> count_term() { return count(budget_.dns_terms, kMaxDnsTerms, "DNS-querying terms"); }
 
     /// Counts a void answer (§4.6.4); the error once over the limit.
     std::optional<CheckResult> count_void(const Answer& a) {
         if (a.status != Status::NxDomain && a.status != Status::NoData) return std::nullopt;
-        ++budget_.void_lookups;
-        trace("limits: " + std::to_string(budget_.void_lookups) + " of " + std::to_string(kMaxVoidLookups) +
-              " void lookups");
-        if (budget_.void_lookups > kMaxVoidLookups)
-            return CheckResult{SpfResult::Permerror,
-                               "RFC 7208 4.6.4: more than " + std::to_string(kMaxVoidLookups) + " void lookups",
-                               {}};
-        return std::nullopt;
+        return count(budget_.void_lookups, kMaxVoidLookups, "void lookups");
     }
 
     /// An address lookup of a mechanism (§5): temperror on DNS failure,

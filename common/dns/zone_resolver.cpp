@@ -38,8 +38,18 @@ private:
     // Every owner name, and every name above one (an empty non-terminal,
     // RFC 8020 §2: it exists, so it is NoData, not NXDOMAIN), with its records.
     std::unordered_map<std::string, std::vector<Record>> names_;
-    // Names whose lookups are to fail, with "FILE:LINE" of the pragma.
-    std::unordered_map<std::string, std::string> tempfail_;
+    // Names whose lookups are to fail: "FILE:LINE" of the pragma and which
+    // types fail.
+    struct TempFail {
+        std::string where;
+        std::vector<std::uint16_t> types;  // empty: every type
+        bool except = false;               // every type but `types`
+        bool fails(std::uint16_t type) const {
+            if (types.empty()) return true;
+            return (std::find(types.begin(), types.end(), type) != types.end()) != except;
+        }
+    };
+    std::unordered_map<std::string, TempFail> tempfail_;
 };
 
 Result<void> ZoneResolver::load(const std::string& file) {
@@ -79,7 +89,7 @@ Result<void> ZoneResolver::load(const std::string& file) {
 }
 
 // The pragma lives in a comment, which ldns skips, so we read it ourselves:
-// ";qauth: tempfail NAME" on a line of its own.
+// ";qauth: tempfail NAME [[except] TYPE ...]" on a line of its own.
 Result<void> ZoneResolver::scan_pragmas(const std::string& file, std::string_view text) {
     std::istringstream lines{std::string(text)};
     std::string line;
@@ -88,13 +98,24 @@ Result<void> ZoneResolver::scan_pragmas(const std::string& file, std::string_vie
         std::size_t start = line.find_first_not_of(" \t");
         if (start == std::string::npos || line.compare(start, kTag.size(), kTag) != 0) continue;
         std::string where = file + ":" + std::to_string(nr);
+        auto bad = [&] { return fail(where + ": bad pragma, expected ';qauth: tempfail NAME [[except] TYPE ...]'"); };
         std::istringstream words(line.substr(start + kTag.size()));
-        std::string verb, name, extra;
-        words >> verb >> name >> extra;
+        std::string verb, name, word;
+        words >> verb >> name;
         auto key = canonical_name(name);
-        if (verb != "tempfail" || !key || !extra.empty())
-            return fail(where + ": bad pragma, expected ';qauth: tempfail NAME'");
-        tempfail_.emplace(*key, where);
+        if (verb != "tempfail" || !key) return bad();
+        TempFail t{where, {}, false};
+        for (bool first = true; words >> word; first = false) {
+            if (first && word == "except") {
+                t.except = true;
+                continue;
+            }
+            ldns_rr_type type = ldns_get_rr_type_by_name(word.c_str());
+            if (type == 0) return bad();
+            t.types.push_back(static_cast<std::uint16_t>(type));
+        }
+        if (t.except && t.types.empty()) return bad();
+        tempfail_.insert_or_assign(*key, std::move(t));
     }
     return {};
 }
@@ -117,9 +138,9 @@ Answer ZoneResolver::query(std::string_view name, RrType type) {
     const auto want = static_cast<std::uint16_t>(type);
     std::string cur = *key;
     for (int links = 0;; ++links) {
-        if (auto t = tempfail_.find(cur); t != tempfail_.end())
+        if (auto t = tempfail_.find(cur); t != tempfail_.end() && t->second.fails(want))
             return temp_fail(question_text(*key, type) + ": simulated failure of " + question_text(cur, type) +
-                             " (" + t->second + ")");
+                             " (" + t->second.where + ")");
         auto it = names_.find(cur);
         if (it == names_.end()) return Answer{Status::NxDomain, {}, {}};
         Answer found{Status::Answer, {}, {}};

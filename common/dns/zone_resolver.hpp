@@ -1,11 +1,15 @@
 // Offline resolver answering from RFC 1035 master files (DESIGN §6).
 //
 // Simulated failures for tests: a comment line of the form
-//     ;qauth: tempfail NAME
-// anywhere in a zone file makes every lookup of NAME (any type) end in
-// Status::TempFail, as a timeout or SERVFAIL would; so does a CNAME chain
-// that reaches NAME. NAME is absolute (any case, trailing dot optional). Any
-// other ";qauth:" line is an error, so that a typo does not go unnoticed.
+//     ;qauth: tempfail NAME [[except] TYPE ...]
+// anywhere in a zone file makes lookups of NAME end in Status::TempFail, as
+// a timeout or SERVFAIL would: of every type when no TYPE is given, of the
+// TYPEs listed (A, TXT, MX, ...), or with "except" of every type but those
+// (the SPF suite's TIMEOUT marker: the types listed before it are answered).
+// A CNAME chain that reaches NAME fails the same way. NAME is absolute (any
+// case, trailing dot optional); a later pragma for NAME replaces an earlier
+// one. Any other ";qauth:" line is an error, so that a typo does not go
+// unnoticed.
 #pragma once
 
 #include <memory>

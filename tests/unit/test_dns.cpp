@@ -316,6 +316,30 @@ TEST_CASE("zone resolver: the tempfail pragma") {
                          data("basic.zone") + ":6)");
 }
 
+TEST_CASE("zone resolver: the tempfail pragma for some types only") {
+    auto r = zones({data("tempfail.zone")});
+    CHECK(r->query("txtonly.example.org", RrType::TXT).status == Status::TempFail);
+    CHECK(r->query("txtonly.example.org", RrType::A).records == Records{"192.0.2.1"});
+    CHECK(r->query("txtonly.example.org", RrType::MX).status == Status::NoData);
+    CHECK(r->query("partial.example.org", RrType::A).records == Records{"192.0.2.2"});
+    CHECK(r->query("partial.example.org", RrType::MX).status == Status::NoData);
+    for (RrType t : {RrType::TXT, RrType::AAAA, RrType::PTR}) {
+        auto a = r->query("Partial.example.org.", t);
+        CHECK(a.status == Status::TempFail);
+        CHECK(a.error.find("tempfail.zone:7") != std::string::npos);
+    }
+}
+
+TEST_CASE("zone resolver: a tempfail pragma with an unknown type or a bare except is an error") {
+    for (std::string_view text : {";qauth: tempfail x.example.org NOTATYPE\n", ";qauth: tempfail x.example.org except\n"}) {
+        qauth::test::TempDir dir;
+        dir.write("pragma.zone", std::string(text));
+        auto r = make_zone_resolver({dir.path + "/pragma.zone"});
+        REQUIRE(!r);
+        CHECK(r.error().reason.find("pragma.zone:1: bad pragma") != std::string::npos);
+    }
+}
+
 TEST_CASE("zone resolver: CNAME chains are followed for at most 8 links") {
     auto r = zones({data("chain.zone")});
     CHECK(r->query("link1.example.net", RrType::TXT).records == Records{"end of chain"});

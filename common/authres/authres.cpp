@@ -15,15 +15,6 @@ bool is_token_char(char c) {
     return std::string_view("()<>@,;:\\\"/[]?=").find(c) == std::string_view::npos;
 }
 
-std::string quoted(std::string_view raw) {
-    std::string q = "\"";
-    for (char c : printable(raw)) {
-        if (c == '"' || c == '\\') q += '\\';
-        q += c;
-    }
-    return q + "\"";
-}
-
 // A pvalue may be bare when it is a token, or [local-part] "@" domain made of
 // token characters (RFC 8601 §2.2); anything else is a quoted-string. A value
 // that printable() escaped ("\xNN") is never bare: '\' is not a token character.
@@ -37,7 +28,7 @@ std::string pvalue(std::string_view raw) {
         else if (!is_token_char(c))
             bare = false;
     }
-    return bare && ats <= 1 ? v : quoted(v);
+    return bare && ats <= 1 ? v : quoted_string(v);
 }
 
 }  // namespace
@@ -58,7 +49,7 @@ std::string format(std::string_view authserv_id, const std::vector<MethodResult>
         if (!m.reason.empty()) {
             // One word per space of the reason: RFC 5322 allows folding inside
             // a quoted-string, and a reason can carry a long DNS name.
-            std::string q = quoted(m.reason);
+            std::string q = quoted_string(m.reason);
             q.insert(0, "reason=");
             for (auto& w : split(q, ' ')) words.push_back(std::move(w));
         }

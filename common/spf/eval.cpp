@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <expected>
 #include <optional>
+#include <span>
 #include <vector>
 
 #include "dns/domain.hpp"
@@ -21,8 +22,11 @@ using dns::Status;
 /// A mechanism's outcome: matched or not, or the error that ends the check.
 using Match = std::expected<bool, CheckResult>;
 
+/// A result with its reason, from no mechanism.
+CheckResult done(SpfResult r, std::string reason) { return CheckResult{r, std::move(reason), {}, {}}; }
+
 std::unexpected<CheckResult> stop(SpfResult r, std::string reason) {
-    return std::unexpected<CheckResult>(CheckResult{r, std::move(reason), {}});
+    return std::unexpected<CheckResult>(done(r, std::move(reason)));
 }
 
 std::string_view type_name(RrType t) {
@@ -92,47 +96,49 @@ public:
         }
     }
 
-    /// check_host() for `domain`; `explain`: fetch exp= on fail (not inside include, §6.2).
-    CheckResult check(const std::string& domain, bool explain) {
+    /// check_host() for `domain`; `explain`: fetch exp= on fail (not inside
+    /// include, §6.2); `top`: the check of the caller's own domain, where
+    /// CheckContext::record and local_rules apply.
+    CheckResult check(const std::string& domain, bool explain, bool top) {
         trace("check_host(" + ip_.str() + ", " + printable(domain) + ", " + printable(local_) + "@" +
               printable(sender_domain_) + ")");
         if (!valid_domain(domain))
-            return {SpfResult::None, "RFC 7208 4.3: " + quoted(domain) + " is no multi-label domain name", {}};
-        const Answer txt = query(domain, RrType::TXT);
-        if (txt.status == Status::TempFail)
-            return {SpfResult::Temperror, "RFC 7208 4.4: DNS failure looking up the record of " + quoted(domain), {}};
-        if (txt.status != Status::Answer)
-            return {SpfResult::None, "RFC 7208 4.4: no SPF record at " + quoted(domain), {}};
-        auto selected = select_record(txt.records);
-        if (!selected) return {SpfResult::Permerror, selected.error().reason, {}};
-        if (!*selected) return {SpfResult::None, "RFC 7208 4.5: no SPF record at " + quoted(domain), {}};
-        auto record = parse_record(**selected);
-        if (!record) return {SpfResult::Permerror, record.error().reason, {}};
-
-        for (const Term& term : record->terms) {
-            const auto* d = std::get_if<Directive>(&term);
-            if (!d) continue;  // modifiers take effect below, wherever they are written (§6)
-            const std::string text = directive_text(*d);
-            trace("term " + printable(text));
-            Match m = match(*d, domain);
-            if (!m) return m.error();
-            if (!*m) continue;
-            CheckResult r{qualifier_result(d->qualifier), "mechanism " + printable(text) + " matched", {}};
-            if (r.result == SpfResult::Fail && explain) r.explanation = explanation(*record, domain);
-            return r;
+            return done(SpfResult::None, "RFC 7208 4.3: " + quoted(domain) + " is no multi-label domain name");
+        const bool local = top && !ctx_.local_rules.empty();
+        auto record = top && ctx_.record ? parse_given(*ctx_.record) : fetch(domain);
+        if (!record && !(local && record.error().result == SpfResult::None)) return record.error();
+        if (!record) {  // no record: the local rules alone, and none when they do not match
+            trace("no record: local rules alone");
+            auto m = directives(ctx_.local_rules, {}, domain, explain, "local rule ");
+            return m ? std::move(*m) : record.error();
+        }
+        // The local rules go before the record's final "all", or after its
+        // last directive when it ends otherwise (a redirect= still follows).
+        std::vector<const Directive*> order;
+        for (const Term& term : record->terms)
+            if (const auto* d = std::get_if<Directive>(&term)) order.push_back(d);
+        std::size_t insert_at = order.size();
+        if (!order.empty() && order.back()->mechanism == Mechanism::All) --insert_at;
+        if (local) {
+            if (auto m = directives(std::span(order).first(insert_at), *record, domain, explain, "mechanism "))
+                return std::move(*m);
+            if (auto m = directives(ctx_.local_rules, *record, domain, explain, "local rule ")) return std::move(*m);
+            if (auto m = directives(std::span(order).subspan(insert_at), *record, domain, explain, "mechanism "))
+                return std::move(*m);
+        } else if (auto m = directives(order, *record, domain, explain, "mechanism ")) {
+            return std::move(*m);
         }
         if (const Modifier* redirect = record->find(ModifierKind::Redirect)) {
             trace("term redirect=" + printable(redirect->value));
             if (auto over = count_term()) return *over;
             auto target = expand(redirect->value, macros(domain), MacroUse::DomainSpec);
-            if (!target) return {SpfResult::Permerror, target.error().reason, {}};
-            CheckResult inner = check(*target, explain);
+            if (!target) return done(SpfResult::Permerror, target.error().reason);
+            CheckResult inner = check(*target, explain, false);
             if (inner.result == SpfResult::None)
-                return {SpfResult::Permerror,
-                        "RFC 7208 6.1: redirect target " + quoted(*target) + " has no SPF record", {}};
+                return done(SpfResult::Permerror, "RFC 7208 6.1: redirect target " + quoted(*target) + " has no SPF record");
             return inner;
         }
-        return {SpfResult::Neutral, "RFC 7208 4.7: no mechanism matched, default neutral", {}};
+        return done(SpfResult::Neutral, "RFC 7208 4.7: no mechanism matched, default neutral");
     }
 
     void trace(std::string_view line) const {
@@ -141,8 +147,58 @@ public:
 
     const Budget& budget() const { return budget_; }
 
+    /// `text` expanded as explanation text for `domain` (expand_explanation()).
+    std::string explain(const std::string& domain, std::string_view text) {
+        auto expanded = expand(text, macros(domain), MacroUse::Explanation);
+        return expanded ? clean_explanation(std::move(*expanded)) : printable(text, kMaxExplanation);
+    }
+
 private:
     static std::string quoted(std::string_view name) { return "\"" + printable(name) + "\""; }
+
+    /// The record of `domain` (§4.4, §4.5), or the result that ends the check:
+    /// temperror on DNS failure, none without a record, permerror when there
+    /// are several or it does not parse.
+    std::expected<Record, CheckResult> fetch(const std::string& domain) {
+        const Answer txt = query(domain, RrType::TXT);
+        if (txt.status == Status::TempFail)
+            return stop(SpfResult::Temperror, "RFC 7208 4.4: DNS failure looking up the record of " + quoted(domain));
+        if (txt.status != Status::Answer) return stop(SpfResult::None, "RFC 7208 4.4: no SPF record at " + quoted(domain));
+        auto selected = select_record(txt.records);
+        if (!selected) return stop(SpfResult::Permerror, selected.error().reason);
+        if (!*selected) return stop(SpfResult::None, "RFC 7208 4.5: no SPF record at " + quoted(domain));
+        return parse_given(**selected);
+    }
+
+    /// A record's text parsed, or permerror (§4.6).
+    std::expected<Record, CheckResult> parse_given(std::string_view text) {
+        auto record = parse_record(text);
+        if (!record) return stop(SpfResult::Permerror, record.error().reason);
+        return std::move(*record);
+    }
+
+    /// Evaluates `list` left to right (§4.6.2): the result of the first
+    /// matching directive (with the record's exp= on fail, §6.2), the error
+    /// that ended evaluation, or nullopt when none matched. `what` starts
+    /// the reason ("mechanism ", "local rule ").
+    template <typename List>
+    std::optional<CheckResult> directives(const List& list, const Record& record, const std::string& domain,
+                                          bool explain, std::string_view what) {
+        for (const auto& item : list) {
+            const Directive& d = deref(item);
+            const std::string text = directive_text(d);
+            trace(std::string(what == "mechanism " ? "term " : what) + printable(text));
+            Match m = match(d, domain);
+            if (!m) return m.error();
+            if (!*m) continue;
+            CheckResult r{qualifier_result(d.qualifier), std::string(what) + printable(text) + " matched", {}, text};
+            if (r.result == SpfResult::Fail && explain) r.explanation = explanation(record, domain);
+            return r;
+        }
+        return std::nullopt;
+    }
+    static const Directive& deref(const Directive& d) { return d; }
+    static const Directive& deref(const Directive* d) { return *d; }
 
     Answer query(std::string_view name, RrType type) {
         Answer a = dns_.query(name, type);
@@ -156,8 +212,7 @@ private:
         ++n;
         trace("limits: " + std::to_string(n) + " of " + std::to_string(max) + " " + std::string(what));
         if (n > max)
-            return CheckResult{SpfResult::Permerror,
-                               "RFC 7208 4.6.4: more than " + std::to_string(max) + " " + std::string(what), {}};
+            return done(SpfResult::Permerror, "RFC 7208 4.6.4: more than " + std::to_string(max) + " " + std::string(what));
         return std::nullopt;
     }
 
@@ -239,7 +294,7 @@ private:
 
     /// §5.2: the inner result mapped to match, no match or an error.
     Match include(const std::string& target) {
-        CheckResult inner = check(target, false);
+        CheckResult inner = check(target, false, false);
         trace("include:" + printable(target) + " gave " + std::string(result_name(inner.result)) + ": " + inner.reason);
         switch (inner.result) {
         case SpfResult::Pass: return true;
@@ -339,11 +394,16 @@ private:
 CheckResult check_host(dns::Resolver& dns, const dns::IpAddress& ip, std::string_view domain, std::string_view sender,
                        const CheckContext& context) {
     Evaluator e(dns, ip, sender, domain, context);
-    CheckResult r = e.check(std::string(domain), true);
+    CheckResult r = e.check(std::string(domain), true, true);
     e.trace("result " + std::string(result_name(r.result)) + ": " + r.reason + " (" +
             std::to_string(e.budget().dns_terms) + " DNS-querying terms, " + std::to_string(e.budget().void_lookups) +
             " void lookups)");
     return r;
+}
+
+std::string expand_explanation(dns::Resolver& dns, const dns::IpAddress& ip, std::string_view domain,
+                               std::string_view sender, const CheckContext& context, std::string_view text) {
+    return Evaluator(dns, ip, sender, domain, context).explain(std::string(domain), text);
 }
 
 }  // namespace qauth::spf

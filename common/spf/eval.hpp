@@ -6,11 +6,14 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "dns/address.hpp"
 #include "dns/resolver.hpp"
+#include "spf/record.hpp"
 #include "spf/result.hpp"
 
 namespace qauth::spf {
@@ -53,6 +56,10 @@ struct CheckResult {
     /// printable() (no CR, LF or other controls). Empty when the record has
     /// no exp= or it could not be used.
     std::string explanation;
+    /// The directive that matched ("ip4:192.0.2.0/24", directive_text()
+    /// form), for Received-SPF's mechanism= (RFC 7208 §9.1); empty when the
+    /// result came from no mechanism (default, none, errors).
+    std::string mechanism;
 };
 
 /// Called with one line per term evaluated, per DNS query and answer, per
@@ -65,6 +72,17 @@ struct CheckContext {
     std::string receiver;        ///< r: our host name ("" is "unknown")
     std::int64_t timestamp = 0;  ///< t: seconds since the epoch
     Trace trace;                 ///< optional
+    /// --record: this text stands for <domain>'s record at the top level,
+    /// instead of the TXT lookup (includes and redirects still look theirs up).
+    std::optional<std::string> record;
+    /// Local rules (control/spfrules, spf/policy.hpp): directives evaluated
+    /// at the top level only, where the record's final "all" would be, i.e.
+    /// before it, or after the record's last directive when that is not
+    /// "all" (before a redirect= then). A match reports "local rule ...
+    /// matched"; they count against the same §4.6.4 limits. When <domain>
+    /// has no record they are evaluated alone, and the result stays none
+    /// when none of them matches.
+    std::vector<Directive> local_rules;
 };
 
 /// check_host(<ip>, <domain>, <sender>) of RFC 7208 §4, asking `dns`.
@@ -91,5 +109,14 @@ struct CheckContext {
 ///   the explanation empty and changes nothing else.
 CheckResult check_host(dns::Resolver& dns, const dns::IpAddress& ip, std::string_view domain,
                        std::string_view sender, const CheckContext& context = {});
+
+/// Expands an explanation string of our own (control/spfexp, RFC 7208 §6.2
+/// and §7: every macro letter, %{p} by the client's validated name) for a
+/// check of <domain> by <sender> as check_host() takes them, and cleans it
+/// like an exp= text: printable ASCII only, at most 400 bytes. A text that
+/// is no valid macro-string (callers check it at start-up with
+/// check_macro_string()) comes back through printable() unexpanded.
+std::string expand_explanation(dns::Resolver& dns, const dns::IpAddress& ip, std::string_view domain,
+                               std::string_view sender, const CheckContext& context, std::string_view text);
 
 }  // namespace qauth::spf

@@ -75,4 +75,13 @@ std::string printable(std::string_view text, std::size_t max) {
     return out;
 }
 
+std::string quoted_string(std::string_view raw, std::size_t max) {
+    std::string q = "\"";
+    for (char c : printable(raw, max)) {
+        if (c == '"' || c == '\\') q += '\\';
+        q += c;
+    }
+    return q + "\"";
+}
+
 }  // namespace qauth

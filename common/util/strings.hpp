@@ -46,4 +46,9 @@ std::string strip_fws(std::string_view text);
 /// '"' and '\' (authres does).
 std::string printable(std::string_view text, std::size_t max = 200);
 
+/// `raw` as an RFC 5322 §3.2.4 quoted-string: printable(raw, max) between
+/// DQUOTEs, with '"' and '\' escaped as quoted-pairs. For values of header
+/// fields we write (RFC 8601 §2.2 pvalues, RFC 7208 §9.1 key-value pairs).
+std::string quoted_string(std::string_view raw, std::size_t max = 200);
+
 }  // namespace qauth

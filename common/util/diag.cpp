@@ -1,5 +1,6 @@
 #include "util/diag.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <string>
 
@@ -8,7 +9,13 @@
 namespace qauth {
 
 void diag(std::string_view program, std::string_view kind, std::string_view reason) {
-    std::string text = printable(reason, 400);
+    // Short printable ASCII stays as it is: an SPF explanation's double
+    // spaces are the domain owner's text (the RFC 7208 suite compares them).
+    constexpr std::size_t kMax = 400;
+    const bool plain = reason.size() <= kMax && std::all_of(reason.begin(), reason.end(), [](char c) {
+        return c >= 0x20 && c < 0x7f;
+    });
+    std::string text = plain ? std::string(reason) : printable(reason, kMax);
     if (kind.empty())
         std::fprintf(stderr, "%s\n", text.c_str());
     else

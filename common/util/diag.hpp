@@ -8,8 +8,9 @@
 
 namespace qauth {
 
-/// Prints "PROGRAM: KIND: reason" on stderr as one line: the reason made
-/// header-safe (printable, capped at 400 bytes). `kind` empty prints
+/// Prints "PROGRAM: KIND: reason" on stderr as one line: a reason of at
+/// most 400 bytes of printable ASCII as it is, any other made header-safe
+/// by printable() (capped at 400 bytes). `kind` empty prints
 /// "reason" alone, for the SMTP-ready line of a refusal ("5.7.1 ...").
 void diag(std::string_view program, std::string_view kind, std::string_view reason);
 

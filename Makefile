@@ -19,9 +19,9 @@ QLDFLAGS  := -Wl,--as-needed -Wl,-O1 $(SAN)
 LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # LINK: how the C and C++ run-times are linked (INSTALL says why).
-#   static-cxx  (default) libstdc++ and libgcc are linked in; glibc, OpenSSL,
-#               libsodium and ldns stay shared, so their security updates
-#               reach the programs without a rebuild.
+#   static-cxx  (default) libstdc++, libgcc and ldns are linked in; glibc,
+#               OpenSSL and libsodium stay shared, so their security updates
+#               reach the programs without a rebuild (an ldns one needs it).
 #   shared      everything shared.
 #   static      a fully static build: the fastest start, but every library
 #               update then needs a rebuild.
@@ -32,6 +32,8 @@ LINK := shared
 endif
 ifeq ($(LINK),static-cxx)
 QLDFLAGS += -static-libstdc++ -static-libgcc
+LDLIBS   := -Wl,-Bstatic $(shell pkg-config --libs ldns 2>/dev/null) -Wl,-Bdynamic \
+            $(shell pkg-config --libs openssl libsodium 2>/dev/null)
 else ifeq ($(LINK),static)
 QLDFLAGS += -static
 LDLIBS   := $(shell pkg-config --static --libs ldns openssl libsodium 2>/dev/null)

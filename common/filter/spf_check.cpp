@@ -30,8 +30,16 @@ public:
 
     Result<std::optional<Verdict>> begin(mail::Header& header) override {
         const qmail::Envelope env = qmail::resolve_envelope(config_.envelope, header, config_.env);
-        if (env.authenticated()) return pass_unchanged();
-        if (env.client_ip.empty()) return pass_unchanged();  // not from SMTP: nothing to check
+        if (env.authenticated()) {
+            trace("relay client or authenticated sender: not checked");
+            return pass_unchanged();
+        }
+        if (env.client_ip.empty()) {  // not from SMTP: nothing to check
+            trace("no client IP (not received by SMTP): not checked");
+            return pass_unchanged();
+        }
+        trace("envelope: client-ip " + printable(env.client_ip) + ", sender <" + printable(env.sender) +
+              ">, helo " + quoted_string(env.helo) + ", mode " + std::to_string(mode_));
         auto ip = dns::IpAddress::parse(env.client_ip);
         if (!ip) return fail("client IP " + quoted_string(env.client_ip) + " is not an IP address");
         authres::remove_forged(header, authserv_id_);
@@ -75,6 +83,10 @@ public:
     Result<Verdict> finish(const mail::Header&) override { return pass_unchanged(); }  // begin() decides
 
 private:
+    void trace(std::string_view line) const {
+        if (config_.trace) config_.trace(line);
+    }
+
     Identity check_helo(const dns::IpAddress& ip, const std::string& helo, const spf::CheckContext& context) {
         Identity i{true, helo, "postmaster@" + helo, {}};
         // §2.3: the HELO identity has no local rules and no --record (they

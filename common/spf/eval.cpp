@@ -135,7 +135,8 @@ public:
             if (!target) return done(SpfResult::Permerror, target.error().reason);
             CheckResult inner = check(*target, explain, false);
             if (inner.result == SpfResult::None)
-                return done(SpfResult::Permerror, "RFC 7208 6.1: redirect target " + quoted(*target) + " has no SPF record");
+                return done(SpfResult::Permerror,
+                            "RFC 7208 6.1: redirect target " + quoted(*target) + " has no SPF record");
             return inner;
         }
         return done(SpfResult::Neutral, "RFC 7208 4.7: no mechanism matched, default neutral");
@@ -163,7 +164,8 @@ private:
         const Answer txt = query(domain, RrType::TXT);
         if (txt.status == Status::TempFail)
             return stop(SpfResult::Temperror, "RFC 7208 4.4: DNS failure looking up the record of " + quoted(domain));
-        if (txt.status != Status::Answer) return stop(SpfResult::None, "RFC 7208 4.4: no SPF record at " + quoted(domain));
+        if (txt.status != Status::Answer)
+            return stop(SpfResult::None, "RFC 7208 4.4: no SPF record at " + quoted(domain));
         auto selected = select_record(txt.records);
         if (!selected) return stop(SpfResult::Permerror, selected.error().reason);
         if (!*selected) return stop(SpfResult::None, "RFC 7208 4.5: no SPF record at " + quoted(domain));
@@ -212,7 +214,8 @@ private:
         ++n;
         trace("limits: " + std::to_string(n) + " of " + std::to_string(max) + " " + std::string(what));
         if (n > max)
-            return done(SpfResult::Permerror, "RFC 7208 4.6.4: more than " + std::to_string(max) + " " + std::string(what));
+            return done(SpfResult::Permerror,
+                        "RFC 7208 4.6.4: more than " + std::to_string(max) + " " + std::string(what));
         return std::nullopt;
     }
 

@@ -32,7 +32,8 @@ int main(int argc, char** argv) {
     app.add_option("--helo", c.envelope.helo, "HELO/EHLO name (default $HELO)")->check(cli::non_empty());
     app.add_flag("--trust-received", c.envelope.trust_received,
                  "take client IP and HELO from the topmost Received: line of our qmail-smtpd");
-    app.add_option("--mode", c.mode, "check mode 0-6 (default $SPFBEHAVIOR, control/spfbehavior, 1)");
+    app.add_option("--mode", c.mode, "check mode 0-6 (default $SPFBEHAVIOR, control/spfbehavior, 1)")
+        ->check(CLI::Range(spf::kMinMode, spf::kMaxMode));
     cli::add_optional(app, "--local", c.local, "local rules: SPF terms tried before the record's final all");
     cli::add_optional(app, "--guess", c.guess, "guess rules, e.g. 'v=spf1 a/24 mx/24 ptr ?all'");
     app.add_option("--guess-mode", c.guess_mode, "more-permissive (default) or fallback (only without a record)")

@@ -1,6 +1,6 @@
 #include "filter/spf_check.hpp"
 
-#include <cstdlib>
+#include <charconv>
 
 #include "authres/authres.hpp"
 #include "authres/authserv_id.hpp"
@@ -146,10 +146,12 @@ Result<int> check_mode(const SpfCheckConfig& config, const qmail::ControlDir& co
         return *config.mode;
     }
     if (const char* env = config.env("SPFBEHAVIOR"); env && *env) {
-        char* end = nullptr;
-        long m = std::strtol(env, &end, 10);
-        if (*end != '\0' || !in_range(m)) return fail("SPFBEHAVIOR=" + printable(env) + ":" + range);
-        return static_cast<int>(m);
+        const std::string_view text(env);
+        int m = -1;
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), m);
+        if (ec != std::errc() || end != text.data() + text.size() || !in_range(m))
+            return fail("SPFBEHAVIOR=" + quoted_string(text) + ":" + range);
+        return m;
     }
     auto m = control.number("spfbehavior", 1);
     if (!m) return std::unexpected(m.error());

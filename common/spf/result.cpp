@@ -38,7 +38,16 @@ int permissiveness(SpfResult r) {
     return 0;
 }
 
+namespace {
+bool is_error(SpfResult r) { return r == SpfResult::Temperror || r == SpfResult::Permerror; }
+}  // namespace
+
 SpfResult more_permissive(SpfResult a, SpfResult b) {
+    if (is_error(b)) return a;
+    // The policy's error is deferred (temperror) or accepted (permerror, up
+    // to mode 5) by every mode: only a verdict no mode refuses more often
+    // may take its place, so that a DNS hiccup never turns into a bounce.
+    if (is_error(a)) return permissiveness(b) >= permissiveness(SpfResult::None) ? b : a;
     return permissiveness(b) > permissiveness(a) ? b : a;
 }
 

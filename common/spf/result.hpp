@@ -22,17 +22,19 @@ enum class Qualifier : char { Pass = '+', Fail = '-', Softfail = '~', Neutral = 
 /// + pass, - fail, ~ softfail, ? neutral.
 SpfResult qualifier_result(Qualifier q);
 
-/// Rank of a result for the panel's guess rules (issue 7), higher is more
-/// permissive: pass 5 > neutral 4 > none 3 > softfail 2 > fail 1. Both
-/// errors rank 0, below every verdict: a failed lookup says nothing about
-/// the sender, so it must never be taken over a verdict that was reached.
+/// Rank of a verdict for the panel's guess rules (issue 7), higher is more
+/// permissive: pass 5 > neutral 4 > none 3 > softfail 2 > fail 1; both
+/// errors 0 (more_permissive() treats them apart).
 int permissiveness(SpfResult r);
 
 /// The more permissive of `a` (the policy's result) and `b` (the guess
-/// rules' result) by permissiveness(): an error never wins over a
-/// non-error, so a guess check that fails with temperror or permerror leaves
-/// the policy's verdict as it is. On equal rank (including two errors) `a`
-/// is returned, so the policy's own error is kept.
+/// rules' result), for the panel's algorithm:
+/// - two verdicts: the higher permissiveness(); on equal rank `a`;
+/// - `b` an error: `a`. A failed guess lookup says nothing about the sender;
+/// - `a` an error, `b` a verdict: `b` when it is pass, neutral or none,
+///   which no mode refuses more often than the error, else `a`. A guess
+///   fail or softfail never turns the policy's temperror (try later) or
+///   permerror (accepted up to mode 5) into a refusal.
 SpfResult more_permissive(SpfResult a, SpfResult b);
 
 }  // namespace qauth::spf

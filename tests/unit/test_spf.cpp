@@ -35,11 +35,15 @@ TEST_CASE("spf result: words, qualifiers, permissiveness") {
             CHECK(more_permissive(order[i], order[j]) == order[std::max(i, j)]);
             CHECK((permissiveness(order[i]) < permissiveness(order[j])) == (i < j));
         }
-    // An error never wins over a verdict, on either side; two errors keep the first.
+    // A guess error never wins; a policy error gives way to pass, neutral and
+    // none only (a guess fail must not turn a temperror into a refusal);
+    // two errors keep the policy's.
     for (SpfResult err : {SpfResult::Temperror, SpfResult::Permerror})
         for (SpfResult r : order) {
+            CAPTURE(result_name(r));
             CHECK(more_permissive(r, err) == r);
-            CHECK(more_permissive(err, r) == r);
+            const bool gives_way = r == SpfResult::Pass || r == SpfResult::Neutral || r == SpfResult::None;
+            CHECK(more_permissive(err, r) == (gives_way ? r : err));
         }
     CHECK(more_permissive(SpfResult::Temperror, SpfResult::Permerror) == SpfResult::Temperror);
     CHECK(more_permissive(SpfResult::Permerror, SpfResult::Temperror) == SpfResult::Permerror);

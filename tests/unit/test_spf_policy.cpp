@@ -93,7 +93,9 @@ TEST_CASE("spf policy: the order of permissiveness the guess rules use") {
     CHECK(more_permissive(R::Pass, R::Fail) == R::Pass);
     CHECK(more_permissive(R::Fail, R::Permerror) == R::Fail);   // a guess error never wins
     CHECK(more_permissive(R::Fail, R::Temperror) == R::Fail);
-    CHECK(more_permissive(R::Temperror, R::Fail) == R::Fail);   // a verdict beats the policy's error
+    CHECK(more_permissive(R::Temperror, R::Fail) == R::Temperror);  // a guess fail never makes it a bounce
+    CHECK(more_permissive(R::Permerror, R::Softfail) == R::Permerror);
+    CHECK(more_permissive(R::Temperror, R::Neutral) == R::Neutral);  // a verdict no mode refuses more often
     CHECK(more_permissive(R::Temperror, R::Permerror) == R::Temperror);  // two errors: the policy's
 }
 
@@ -170,6 +172,11 @@ TEST_CASE("spf policy: guess rules, the more permissive result") {
     o = f.run("192.0.2.77", "soft.test", guess("a:temp.test ?all"));
     CHECK(o.check.result == SpfResult::Softfail);
     CHECK(!o.from_guess);
+    // The policy's temperror stays: a guess -all must not bounce it.
+    o = f.run("192.0.2.77", "temp.test", guess("-all"));
+    CHECK(o.check.result == SpfResult::Temperror);
+    CHECK(!o.from_guess);
+    CHECK(f.run("192.0.2.77", "temp.test", guess("?all")).check.result == SpfResult::Neutral);
     // No record: none, and the guess's neutral is more permissive.
     CHECK(f.run("192.0.2.77", "nospf.test", guess("?all")).check.result == SpfResult::Neutral);
 }

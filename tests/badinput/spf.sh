@@ -134,6 +134,16 @@ for d in ctl nul nulend crlf esc; do
     expect_eq "record with control/NUL/8-bit bytes ($d), --trace: printable ASCII" 0 "$(LC_ALL=C grep -c '[^ -~]' "$T/err")"
 done
 expect_match "NUL in a record: shown as \\x00" 'unknown mechanism \\"\\\\x00ip4:192\.0\.2\.1\\"' "$(IN=$T/msg; spf --ip 192.0.2.1 --sender a@nul.example <"$T/msg" | first_ar /dev/stdin)"
+# A NUL inside an ip4/ip6 network is a syntax error (permerror), not the end
+# of the address: inet_pton must not see a C string cut at the NUL.
+{ echo 'nulip4.example. IN TXT "v=spf1 ip4:192.0.2.1\000xyz -all"'
+  echo 'nulcidr.example. IN TXT "v=spf1 ip4:192.0.2.0\000/24 -all"'
+  echo 'nulip6.example. IN TXT "v=spf1 ip6:2001:db8::1\000xyz ip4:192.0.2.1 -all"'
+  echo 'nulsplit.example. IN TXT "v=spf1 ip4:192.0.2.1" "\000 -all"'; } >>"$Z"
+for d in nulip4 nulcidr nulip6 nulsplit; do
+    case_ "NUL after an ip4/ip6 network ($d): 0" 0 --ip 192.0.2.1 --sender "a@$d.example"
+    expect_match "NUL after an ip4/ip6 network ($d): permerror, not pass" '^Authentication-Results: mx.test; spf=permerror reason="RFC 7208 5\.6: bad ip[46] network ' "$(ar)"
+done
 case_ "--record of 70 KB: 111" 111 --ip 192.0.2.1 --sender a@pass.example --record "v=spf1 $(head -c 70000 /dev/zero | tr '\0' x)"
 expect_match "--record of 70 KB: names --record" '^spfcheck: fatal: --record: ' "$(cat "$T/err")"
 case_ "--record with NUL-free controls: 111" 111 --ip 192.0.2.1 --sender a@pass.example --record $'v=spf1 ip4:192.0.2.1\r\n-all'

@@ -17,6 +17,8 @@ IpAddress::IpAddress(Family f, std::span<const std::uint8_t> b) : family_(f) {
 
 std::optional<IpAddress> IpAddress::parse(std::string_view text) {
     if (text.size() > 45) return std::nullopt;  // INET6_ADDRSTRLEN - 1
+    // inet_pton would stop at an embedded NUL and accept "192.0.2.1\0junk".
+    if (text.find('\0') != std::string_view::npos) return std::nullopt;
     const std::string s(text);  // inet_pton needs the terminating NUL
     std::uint8_t buf[16];
     if (inet_pton(AF_INET, s.c_str(), buf) == 1) return IpAddress(Family::V4, {buf, 4});

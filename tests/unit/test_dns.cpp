@@ -618,6 +618,10 @@ TEST_CASE("IpAddress: parse, format, v4-mapped, networks; PTR names (RFC 1035 3.
     CHECK(v6->str() == "2001:db8::1");
     for (const char* bad : {"", "192.0.2", "192.0.2.256", "192.0.2.1/24", "[2001:db8::1]", "2001:db8::1%eth0", "x", " 192.0.2.1"})
         CHECK_FALSE(IpAddress::parse(bad));
+    // A NUL inside is no end of the text (an SPF record's ip4: from DNS may hold one).
+    for (std::string_view bad : {std::string_view("192.0.2.1\0", 10), std::string_view("192.0.2.1\0xyz", 13),
+                                 std::string_view("2001:db8::1\0", 12), std::string_view("\0", 1)})
+        CHECK_FALSE(IpAddress::parse(bad));
     const std::uint8_t raw[4] = {198, 51, 100, 7};
     CHECK(IpAddress::from_bytes(raw)->str() == "198.51.100.7");
     CHECK_FALSE(IpAddress::from_bytes(std::span<const std::uint8_t>(raw, 3)));

@@ -155,7 +155,7 @@ Result<int> check_mode(const SpfCheckConfig& config, const qmail::ControlDir& co
     }
     auto m = control.number("spfbehavior", 1);
     if (!m) return std::unexpected(m.error());
-    if (!in_range(*m)) return fail(control.path("spfbehavior") + range);
+    if (!in_range(*m)) return fail(control.path("spfbehavior") + ":" + range);
     return static_cast<int>(*m);
 }
 

@@ -150,18 +150,18 @@ expect_file "control/spfbehavior 0: unchanged" "$T/msg" "$T/out"
 rm "$C/spfbehavior"
 # An invalid mode from each source: 111, and the message names the source.
 expect_eq "--mode 7: exit 111" 111 "$(mode_of spf --mode 7)"
-expect_eq "--mode 7: the message names --mode" "spfcheck: fatal: --mode must be a number from 0 to 6" "$(cat "$T/err")"
+expect_eq "--mode 7: a usage error naming --mode" "usage: spfcheck: --mode: Value 7 not in range 0 to 6 (see --help)" "$(cat "$T/err")"
 expect_eq "--mode -1: exit 111" 111 "$(mode_of spf --mode -1)"
 expect_eq "--mode x: exit 111" 111 "$(mode_of spf --mode x)"
 expect_match "--mode x: a usage error naming --mode" '^usage: spfcheck: .*--mode' "$(cat "$T/err")"
-for v in 7 -1 x 99999999999999999999; do
+for v in 7 -1 x 99999999999999999999 +3; do
     expect_eq "SPFBEHAVIOR=$v: exit 111" 111 "$(mode_of env SPFBEHAVIOR="$v" spfcheck --control-dir "$C" --dns-zone "$ZONE")"
-    expect_eq "SPFBEHAVIOR=$v: the message names it" "spfcheck: fatal: SPFBEHAVIOR=$v: must be a number from 0 to 6" "$(cat "$T/err")"
+    expect_eq "SPFBEHAVIOR=$v: the message names it" "spfcheck: fatal: SPFBEHAVIOR=\"$v\": must be a number from 0 to 6" "$(cat "$T/err")"
     expect_eq "SPFBEHAVIOR=$v: nothing on stdout" 0 "$(wc -c <"$T/out")"
 done
 echo 7 >"$C/spfbehavior"
 expect_eq "control/spfbehavior 7: exit 111" 111 "$(mode_of spf)"
-expect_eq "control/spfbehavior 7: the message names the file" "spfcheck: fatal: $C/spfbehavior must be a number from 0 to 6" "$(cat "$T/err")"
+expect_eq "control/spfbehavior 7: the message names the file" "spfcheck: fatal: $C/spfbehavior: must be a number from 0 to 6" "$(cat "$T/err")"
 echo x >"$C/spfbehavior"
 expect_eq "control/spfbehavior x: exit 111" 111 "$(mode_of spf)"
 expect_match "control/spfbehavior x: the message names the file" "^spfcheck: fatal: $C/spfbehavior: " "$(cat "$T/err")"

@@ -151,6 +151,12 @@ Z | mx-11           MX    10 m10.mx-11.peers.test.
 Z | mx-11           MX    11 m11.mx-11.peers.test.
 Z | *.mx-11         A     203.0.113.1
 C | mx-11           | 203.0.113.2 | alice@mx-11.peers.test | mail.peers.test | permerror
+# Every host of mx-11 has the client's address, so an evaluator that stops
+# at the first match never looks up an 11th: permerror all the same (RFC 7208
+# 4.6.4; the RFC 7208 suite's mx-limit: "the ambiguity was resolved in favor
+# of producing a permerror result").
+C | mx-11-match     | 203.0.113.1 | alice@mx-11.peers.test | mail.peers.test | permerror
+D | mx-11-match     | libspf2 | pass | RFC 7208 4.6.4: more than 10 MX records make the mx mechanism permerror (the suite's mx-limit); libspf2 counts the hosts as it looks them up and stops at the first that matches (mx-11, no match, is permerror for it too)
 
 # --- ptr (5.5) and exists (5.7) ----------------------------------------------------
 Z | ptr-basic       TXT   "v=spf1 ptr -all"

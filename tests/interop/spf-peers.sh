@@ -84,6 +84,9 @@ Z | ip6-net         TXT   "v=spf1 ip6:2001:db8:1::/48 -all"
 C | ip6-net-in      | 2001:db8:1::99 | alice@ip6-net.peers.test | mail.peers.test | pass
 C | ip6-net-out     | 2001:db8:2::99 | alice@ip6-net.peers.test | mail.peers.test | fail
 C | ip6-v4-client   | 192.0.2.1 | alice@ip6-net.peers.test | mail.peers.test | fail
+Z | ip6-mapped      TXT   "v=spf1 ip6:::ffff:192.0.2.1 -all"
+C | ip6-v4-mapped   | ::ffff:192.0.2.1 | alice@ip6-mapped.peers.test | mail.peers.test | fail
+D | ip6-v4-mapped   | libspf2 | pass | RFC 7208 5: an IPv4-mapped client is an IPv4 client, which only ip4: (and A records) can match; libspf2 keeps it IPv6 and matches it against the ip6: address
 Z | ip6-cidr129     TXT   "v=spf1 ip6:2001:db8::/129 -all"
 C | ip6-cidr129     | 2001:db8::1 | alice@ip6-cidr129.peers.test | mail.peers.test | permerror
 D | ip6-cidr129     | libspf2 | invalid | libspf2's spfquery reports the record's syntax error and exits 0, result "(invalid)", where a syntax error is permerror (RFC 7208 4.6, 2.6.7)
@@ -111,6 +114,11 @@ Z | a-trailing-dot  TXT   "v=spf1 a:host1.peers.test. -all"
 C | a-trailing-dot  | 192.0.2.10 | alice@a-trailing-dot.peers.test | mail.peers.test | pass
 Z | a-nodata        TXT   "v=spf1 a:txtonly.peers.test ?all"
 C | a-nodata        | 192.0.2.10 | alice@a-nodata.peers.test | mail.peers.test | neutral
+Z | alias1          CNAME host1.peers.test.
+Z | a-cname         TXT   "v=spf1 a:alias1.peers.test -all"
+C | a-cname         | 192.0.2.10 | alice@a-cname.peers.test | mail.peers.test | pass
+Z | txt-cname       CNAME inc-pass.peers.test.
+C | txt-cname       | 192.0.2.70 | alice@txt-cname.peers.test | mail.peers.test | pass
 
 # --- mx, CIDR, the 10 address-lookup limit of one mx (5.4, 4.6.4) -------------------
 Z | mx-basic        TXT   "v=spf1 mx -all"
@@ -216,6 +224,17 @@ C | redirect-twice  | 192.0.2.1 | alice@redirect-twice.peers.test | mail.peers.t
 D | redirect-twice  | libspf2 | pass | RFC 7208 6: redirect and exp "MUST NOT appear in a record more than once each. If they do, then check_host() exits with a result of permerror"; libspf2 follows the first redirect
 Z | redirect-loop   TXT   "v=spf1 redirect=redirect-loop.peers.test"
 C | redirect-loop   | 192.0.2.1 | alice@redirect-loop.peers.test | mail.peers.test | permerror
+Z | redirect-macro  TXT   "v=spf1 redirect=_spf.%{d}"
+Z | _spf.redirect-macro TXT "v=spf1 ip4:192.0.2.120 -all"
+C | redirect-macro  | 192.0.2.120 | alice@redirect-macro.peers.test | mail.peers.test | pass
+Z | redirect-case   TXT   "v=spf1 REDIRECT=redir-target.peers.test"
+C | redirect-case   | 192.0.2.80 | alice@redirect-case.peers.test | mail.peers.test | pass
+D | redirect-case   | pyspf | neutral | RFC 7208 4.6.1: "mechanism and modifier names are case-insensitive"; pyspf knows only a lower-case redirect=, ignores REDIRECT= as an unknown modifier and ends with the default neutral (4.7)
+Z | exp-case        TXT   "v=spf1 -all Exp=explain.exp-basic.peers.test"
+C | exp-case        | 192.0.2.1 | alice@exp-case.peers.test | mail.peers.test | fail
+E | exp-case        | 192.0.2.1 is not one of exp-case.peers.test's designated mail servers.
+X | exp-case        | pyspf | SPF fail - not authorized | RFC 7208 4.6.1: modifier names are case-insensitive; pyspf ignores Exp= as an unknown modifier and gives its default explanation
+X | exp-case        | libspf2 | 192.0.2.1%is%not%one%of%{d}'s%designated%mail%servers. | RFC 7208 6.2: explain-string = *( macro-string / SP ); libspf2 parses the text as one domain-spec, turns each space into '%' and leaves the macros after the first space unexpanded
 
 # --- the limits of 4.6.4: 10 DNS terms, 2 void lookups -----------------------------------
 Z | dns-10          TXT   "v=spf1 a:host2.peers.test a:host2.peers.test a:host2.peers.test a:host2.peers.test a:host2.peers.test a:host2.peers.test a:host2.peers.test a:host2.peers.test a:host2.peers.test a:host2.peers.test ip4:192.0.2.1 -all"
@@ -315,6 +334,12 @@ C | mac-d1r         | 192.0.2.1 | alice@mac-d1r.peers.test | mail.peers.test | p
 Z | mac-delims      TXT   "v=spf1 exists:%{l2-+}.mdl.peers.test -all"
 Z | c.d.mdl         A     127.0.0.2
 C | mac-delims      | 192.0.2.1 | a-b+c-d@mac-delims.peers.test | mail.peers.test | pass
+# Four 63-byte labels and .mtr.peers.test make 270 bytes: the name is cut
+# from the left, label by label, to 253 at most (RFC 7208 7.3), leaving three.
+Z | mac-truncate    TXT   "v=spf1 exists:%{l}.%{l}.%{l}.%{l}.mtr.peers.test -all"
+Z | aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.mtr A     127.0.0.2
+C | mac-truncate    | 192.0.2.1 | aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@mac-truncate.peers.test | mail.peers.test | pass
+D | mac-truncate    | libspf2 | fail | RFC 7208 7.3: an expanded name over 253 bytes "is truncated to fit, by removing successive domain labels"; libspf2 asks for the 270-byte name, the query fails, and exists does not match
 Z | mac-p           TXT   "v=spf1 exists:%{p}.mp.peers.test -all"
 Z | mail.ptr-basic.peers.test.mp A 127.0.0.2
 C | mac-p           | 192.0.2.50 | alice@mac-p.peers.test | mail.peers.test | pass

@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     cli::add_optional(app, "--guess", c.guess, "guess rules, e.g. 'v=spf1 a/24 mx/24 ptr ?all'");
     app.add_option("--guess-mode", c.guess_mode, "more-permissive (default) or fallback (only without a record)")
         ->transform(CLI::CheckedTransformer(std::map<std::string, spf::GuessMode>{
-            {"more-permissive", spf::GuessMode::MorePermissive}, {"fallback", spf::GuessMode::Fallback}}));
+            {"more-permissive", spf::GuessMode::MorePermissive}, {"fallback", spf::GuessMode::Fallback}}))
+        ->option_text("more-permissive|fallback");
     cli::add_optional(app, "--explanation", c.explanation, "refusal text, macros allowed (default control/spfexp)");
     cli::add_optional(app, "--record", c.record, "evaluate this record for the sender's domain instead of DNS");
     app.add_flag("--helo-check", c.helo_check, "check the HELO identity as well");

@@ -76,8 +76,15 @@ Envelope resolve_envelope(const EnvelopeOptions& o, const mail::Header& header, 
 
     std::optional<ReceivedInfo> received;
     if (o.trust_received) {
-        auto idx = header.find_all("Received");
-        if (!idx.empty()) received = parse_qmail_received(header.fields[idx.front()].unfolded_value());
+        // qmail-queue puts its own "(qmail PID invoked from network)" lines
+        // on top (one per pass through it, a .qmail forward adds another);
+        // qmail-smtpd's line is the first below them.
+        for (std::size_t i : header.find_all("Received")) {
+            const std::string v = header.fields[i].unfolded_value();
+            if (v.starts_with("(qmail ") && v.find(" invoked ") != std::string::npos) continue;
+            received = parse_qmail_received(v);
+            break;
+        }
     }
     auto from_received = [&](std::string ReceivedInfo::*part) -> std::optional<std::string> {
         if (!received) return std::nullopt;

@@ -32,7 +32,8 @@ struct EnvelopeOptions {
     std::vector<std::string> recipients;
     std::string ip, helo;
     /// --trust-received: take client IP, host and HELO from the topmost
-    /// Received: line when it is qmail-smtpd's.
+    /// Received: line below qmail-queue's own "(qmail PID invoked ...)"
+    /// ones, when it is qmail-smtpd's.
     bool trust_received = false;
 };
 

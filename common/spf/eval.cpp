@@ -109,7 +109,7 @@ public:
         if (!record && !(local && record.error().result == SpfResult::None)) return record.error();
         if (!record) {  // no record: the local rules alone, and none when they do not match
             trace("no record: local rules alone");
-            auto m = directives(ctx_.local_rules, {}, domain, explain, "local rule ");
+            auto m = directives(ctx_.local_rules, {}, domain, explain, kLocalRuleReason);
             return m ? std::move(*m) : record.error();
         }
         // The local rules go before the record's final "all", or after its
@@ -122,7 +122,7 @@ public:
         if (local) {
             if (auto m = directives(std::span(order).first(insert_at), *record, domain, explain, "mechanism "))
                 return std::move(*m);
-            if (auto m = directives(ctx_.local_rules, *record, domain, explain, "local rule ")) return std::move(*m);
+            if (auto m = directives(ctx_.local_rules, *record, domain, explain, kLocalRuleReason)) return std::move(*m);
             if (auto m = directives(std::span(order).subspan(insert_at), *record, domain, explain, "mechanism "))
                 return std::move(*m);
         } else if (auto m = directives(order, *record, domain, explain, "mechanism ")) {
@@ -182,7 +182,7 @@ private:
     /// Evaluates `list` left to right (§4.6.2): the result of the first
     /// matching directive (with the record's exp= on fail, §6.2), the error
     /// that ended evaluation, or nullopt when none matched. `what` starts
-    /// the reason ("mechanism ", "local rule ").
+    /// the reason ("mechanism ", kLocalRuleReason).
     template <typename List>
     std::optional<CheckResult> directives(const List& list, const Record& record, const std::string& domain,
                                           bool explain, std::string_view what) {

@@ -43,6 +43,10 @@ struct Budget {
     int void_lookups = 0;
 };
 
+/// How CheckResult::reason starts when a local rule matched (not the
+/// domain's own policy: Received-SPF says so, and DMARC can tell).
+inline constexpr std::string_view kLocalRuleReason = "local rule ";
+
 /// What check_host() decided.
 struct CheckResult {
     SpfResult result = SpfResult::None;

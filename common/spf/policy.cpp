@@ -41,14 +41,19 @@ Outcome evaluate(dns::Resolver& dns, const dns::IpAddress& ip, std::string_view 
     context.record = record;
     context.local_rules = rules.local;
     Outcome policy{check_host(dns, ip, domain, sender, context), false};
-    if (rules.guess.empty()) return policy;
+    // Nothing is more permissive than pass: its guess queries would be wasted.
+    if (rules.guess.empty() || policy.check.result == SpfResult::Pass) return policy;
     if (rules.guess_mode == GuessMode::Fallback && policy.check.result != SpfResult::None) return policy;
     context.record = rules.guess;
     context.local_rules.clear();
     if (context.trace) context.trace("guess rules: " + rules.guess);
     CheckResult guess = check_host(dns, ip, domain, sender, context);
     // In both modes an error of the guess check never makes the result worse.
-    if (more_permissive(policy.check.result, guess.result) == policy.check.result) return policy;
+    const bool keep = more_permissive(policy.check.result, guess.result) == policy.check.result;
+    if (context.trace)
+        context.trace(std::string("taken: ") + (keep ? "the policy's " : "the guess rules' ") +
+                      std::string(result_name(keep ? policy.check.result : guess.result)));
+    if (keep) return policy;
     guess.reason = "guess rules: " + guess.reason;
     return Outcome{std::move(guess), true};
 }

@@ -32,7 +32,8 @@ enum class GuessMode {
     /// policy's and the guess rules' results is taken (more_permissive()).
     MorePermissive,
     /// Only when the domain has no SPF record (result none), as the classic
-    /// qmail SPF patch does; a guess result that is an error keeps none.
+    /// qmail SPF patch does; a guess result less permissive than none
+    /// (softfail, fail) or an error keeps none.
     Fallback,
 };
 
@@ -50,9 +51,10 @@ struct Outcome {
 };
 
 /// Checks one identity: check_host() of `domain` with the local rules at
-/// the top level (1), then, per `rules.guess_mode`, the guess rules alone
-/// as a record for `domain` with their own §4.6.4 budget (2), and takes the
-/// more permissive result (3). When the guess rules decide, the reason
+/// the top level (1), then, per `rules.guess_mode` and unless (1) gave pass,
+/// the guess rules alone as a record for `domain` with their own §4.6.4
+/// budget (2), and takes the more permissive result (3), saying which in
+/// the trace ("taken: ..."). When the guess rules decide, the reason
 /// starts "guess rules: " and the explanation is theirs (empty unless they
 /// carry exp=). `context` as for check_host(); its record and local_rules
 /// are set from `record` (--record) and `rules`.

@@ -48,7 +48,10 @@ std::string comment(const ReceivedSpf& r) {
     case SpfResult::Temperror: text = "temporary error in processing during lookup of " + who; break;
     case SpfResult::Permerror: text = "permanent error in processing domain of " + who; break;
     }
-    if (r.guess) text += ", by the local guess rules";
+    if (r.guess)
+        text += ", by the local guess rules";
+    else if (r.check.reason.starts_with(kLocalRuleReason))
+        text += ", by the local rules";
     return "(" + ctext(r.receiver) + ": " + text + ")";
 }
 

@@ -99,6 +99,26 @@ TEST_CASE("envelope: qmail-smtpd's Received line (received.c)") {
     CHECK_FALSE(qmail::parse_qmail_received("from host (HELO unclosed"));
 }
 
+TEST_CASE("envelope: --trust-received looks below qmail-queue's own Received lines") {
+    // As a .qmail delivery sees it: qmail-queue's line on top of qmail-smtpd's
+    // (twice after a forward), qmail-local's fields above them.
+    auto h = header_of(
+        "Delivered-To: u@mx.test\n"
+        "Received: (qmail 4711 invoked by uid 1000); 2 Dec 2026 10:00:01 -0000\n"
+        "Received: (qmail 4710 invoked from network); 2 Dec 2026 10:00:00 -0000\n"
+        "Received: from top.example (HELO helo.top) (198.51.100.9)\n  by mx.test with SMTP; date\n"
+        "Received: from forged.example (203.0.113.1)\n  by mx.test with SMTP; date\n\nx\n");
+    FakeEnv env;
+    qmail::EnvelopeOptions o;
+    o.trust_received = true;
+    auto e = qmail::resolve_envelope(o, h, env.fn());
+    CHECK(e.client_ip == "198.51.100.9");
+    CHECK(e.helo == "helo.top");
+    // Only qmail-queue's lines are skipped: any other first line ends the search.
+    h = header_of("Received: by relay.example; date\nReceived: from x (203.0.113.1)\n  by mx.test; d\n\nx\n");
+    CHECK(qmail::resolve_envelope(o, h, env.fn()).client_ip == "");
+}
+
 TEST_CASE("envelope: client and HELO precedence; Received only when trusted") {
     auto h = header_of(
         "Received: from top.example (HELO helo.top) (198.51.100.9)\n  by mx.test with SMTP; date\n"

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "dns/zone_resolver.hpp"
 #include "spf/policy.hpp"
@@ -162,10 +163,21 @@ TEST_CASE("spf policy: guess rules, the more permissive result") {
     CHECK(o.check.result == SpfResult::Pass);
     CHECK(o.from_guess);
     CHECK(o.check.reason == "guess rules: mechanism a/24 matched");
-    // Policy pass, guess fail: pass, the policy's.
-    o = f.run("192.0.2.1", "fail.test", guess("-all"));
+    // Policy pass, guess fail: pass, the policy's, and the guess rules are
+    // not even evaluated (no trace of them).
+    std::vector<std::string> lines;
+    auto addr = dns::IpAddress::parse("192.0.2.1");
+    CheckContext ctx;
+    ctx.trace = [&](std::string_view l) { lines.emplace_back(l); };
+    o = evaluate(*f.dns, *addr, "fail.test", "u@fail.test", ctx, guess("-all"), std::nullopt);
     CHECK(o.check.result == SpfResult::Pass);
     CHECK(!o.from_guess);
+    CHECK(std::none_of(lines.begin(), lines.end(), [](const std::string& l) { return l.starts_with("guess"); }));
+    // Otherwise the trace ends with the result taken.
+    lines.clear();
+    o = evaluate(*f.dns, *addr, "soft.test", "u@soft.test", ctx, guess("?all"), std::nullopt);
+    REQUIRE(!lines.empty());
+    CHECK(lines.back() == "taken: the guess rules' neutral");
     // Policy softfail, guess neutral: neutral.
     CHECK(f.run("192.0.2.77", "soft.test", guess("?all")).check.result == SpfResult::Neutral);
     // A guess error never makes it worse: a:temp.test is a temperror.
@@ -226,6 +238,11 @@ TEST_CASE("spf received: the RFC 7208 9.1 field, folded, byte for byte") {
                                  "\n");
     CHECK(f.find("a\\)\\(b X: y@e.test") != std::string::npos);
     CHECK(f.find("by the local guess rules") != std::string::npos);
+    // A local rule's pass is not the domain's: the comment says whose it is.
+    CheckResult local{SpfResult::Pass, "local rule ip4:192.0.2.0/24 matched", {}, "ip4:192.0.2.0/24"};
+    std::string l = received_spf({local, "mailfrom", "a@e.test", "a@e.test", "h", "192.0.2.1", "mx"}, "\n");
+    for (auto at = l.find("\n\t"); at != std::string::npos; at = l.find("\n\t")) l.replace(at, 2, " ");
+    CHECK(l.find("permitted sender, by the local rules)") != std::string::npos);
     CHECK(f.find("\r") == std::string::npos);
     CHECK(std::count(f.begin(), f.end(), '\n') == std::count(f.begin(), f.end(), '\t') + 1);
 }

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -57,6 +58,12 @@ struct Answer {
     std::vector<Mx> mx{};                ///< MX: one per record
 };
 
+/// One question of a batch (Resolver::query_all).
+struct Question {
+    std::string name;
+    RrType type;
+};
+
 /// A DNS resolver. Implementations: ldns (network), zone files (offline),
 /// and a per-process cache in front of either.
 class Resolver {
@@ -68,6 +75,15 @@ public:
     /// NxDomain with `error` set, asked of no one.
     /// Never throws; every failure is an Answer with status TempFail.
     virtual Answer query(std::string_view name, RrType type) = 0;
+
+    /// Looks up every question of `questions`; returns one Answer per
+    /// question, in their order, each what query() would give for it (so
+    /// never throws, and every failure is that question's TempFail). For
+    /// lookups that do not depend on each other, such as the addresses of
+    /// the MX hosts of one SPF mx term (RFC 7208 §5.4): the network resolver
+    /// sends them at once, so the batch costs about one round trip instead
+    /// of one per question. This default asks query() one after another.
+    virtual std::vector<Answer> query_all(std::span<const Question> questions);
 };
 
 /// Where answers come from; filled from --dns-server, --dns-zone, --dns-timeout.
@@ -88,7 +104,9 @@ Result<std::unique_ptr<Resolver>> make_resolver(const Options& opts);
 /// Puts a cache in front of `inner`: each (name, type), compared the way
 /// query() does (any case, trailing dot or not), is asked of `inner` once and
 /// its Answer, whatever the status, is kept for the cache's life. When full,
-/// an arbitrary entry makes room.
+/// an arbitrary entry makes room. query_all() answers the cached questions
+/// itself and passes the others (each once, however often the batch repeats
+/// it) to `inner` as one query_all() batch, caching what comes back.
 std::unique_ptr<Resolver> make_cached_resolver(std::unique_ptr<Resolver> inner,
                                                std::size_t max_entries = 1024);
 

@@ -150,6 +150,37 @@ struct CountingResolver : Resolver {
     }
 };
 
+// Records the batches that reach it; answers "NAME/TYPE", or TempFail for
+// names starting with "fail".
+struct BatchRecorder : Resolver {
+    std::vector<std::vector<std::string>> batches;  // "name/TYPE" per question
+    int single = 0;                                 // query() calls
+    Answer query(std::string_view name, RrType type) override {
+        ++single;
+        return reply(name, type);
+    }
+    std::vector<Answer> query_all(std::span<const Question> questions) override {
+        auto& batch = batches.emplace_back();
+        std::vector<Answer> answers;
+        for (const Question& q : questions) {
+            batch.push_back(q.name + "/" + std::string(type_name(q.type)));
+            answers.push_back(reply(q.name, q.type));
+        }
+        return answers;
+    }
+    static Answer reply(std::string_view name, RrType type) {
+        if (name.starts_with("fail")) return Answer{Status::TempFail, {}, "simulated"};
+        return Answer{Status::Answer, {std::string(name) + "/" + std::string(type_name(type))}, {}};
+    }
+};
+
+// The first record of each answer, "" for none.
+Records firsts(const std::vector<Answer>& answers) {
+    Records out;
+    for (const Answer& a : answers) out.push_back(a.records.empty() ? "" : a.records.front());
+    return out;
+}
+
 // A UDP socket on 127.0.0.1 that never answers.
 struct SilentServer {
     int fd = socket(AF_INET, SOCK_DGRAM, 0);
@@ -410,6 +441,48 @@ TEST_CASE("cache: each question is asked once, whatever the answer") {
     CHECK(r->query("b.example", RrType::TXT).records == Records{"answer 4"});
     CHECK(r->query("b.example", RrType::TXT).records == Records{"answer 4"});
     CHECK(inner->asked == 4);
+}
+
+TEST_CASE("cache: query_all answers hits itself and forwards the misses once, in order") {
+    auto recorder = std::make_unique<BatchRecorder>();
+    BatchRecorder* inner = recorder.get();
+    auto r = make_cached_resolver(std::move(recorder));
+
+    CHECK(r->query("b.example", RrType::A).records == Records{"b.example/A"});
+    const std::vector<Question> batch{{"a.example", RrType::A},
+                                      {"B.Example.", RrType::A},  // a hit: asked by query() above
+                                      {"c.example", RrType::AAAA},
+                                      {"a.example.", RrType::A},  // the same miss again
+                                      {"fail.example", RrType::A},
+                                      {"a..example", RrType::A}};  // cannot exist: not cached
+    auto answers = r->query_all(batch);
+    REQUIRE(answers.size() == batch.size());
+    CHECK(firsts(answers) == Records{"a.example/A", "b.example/A", "c.example/AAAA", "a.example/A", "", "a..example/A"});
+    CHECK(answers[4].status == Status::TempFail);
+    REQUIRE(inner->batches.size() == 1);
+    CHECK(inner->batches[0] ==
+          std::vector<std::string>{"a.example/A", "c.example/AAAA", "fail.example/A", "a..example/A"});
+    CHECK(inner->single == 1);
+
+    // Now all cached, failures included: nothing reaches the inner resolver.
+    answers = r->query_all(std::vector<Question>{{"c.example", RrType::AAAA}, {"FAIL.example", RrType::A}});
+    CHECK(firsts(answers) == Records{"c.example/AAAA", ""});
+    CHECK(answers[1].error == "simulated");
+    CHECK(inner->batches.size() == 1);
+    CHECK(r->query("a.example", RrType::A).records == Records{"a.example/A"});
+    CHECK(inner->single == 1);
+    CHECK(r->query_all({}).empty());
+    CHECK(inner->batches.size() == 1);
+}
+
+TEST_CASE("Resolver::query_all by default asks query() in turn") {
+    auto r = zones({data("basic.zone")});
+    auto answers = r->query_all(std::vector<Question>{
+        {"host.example.com", RrType::A}, {"nothere.example.com", RrType::TXT}, {"one.example.com", RrType::A}});
+    REQUIRE(answers.size() == 3);
+    CHECK(answers[0].records == Records{"192.0.2.1", "192.0.2.2"});
+    CHECK(answers[1].status == Status::NxDomain);
+    CHECK(answers[2].status == Status::NoData);
 }
 
 TEST_CASE("cache: typed answers are kept with the text") {

@@ -24,6 +24,15 @@ namespace qauth::dns {
 /// silent servers: a message with many lookups is not held up once per
 /// lookup by a dead server. Queries carry RD and EDNS0 with a 1232-byte UDP size. A CNAME
 /// chain that a reply leaves unfinished is asked for again from its last name.
+///
+/// query_all() sends the first try of every question at once over UDP to the
+/// first server, each from a socket of its own (at most 16 in flight; more
+/// go in further rounds), and takes the replies as they arrive, checked as
+/// above. A question that needs more (no usable reply, TC=1, which is asked
+/// again over TCP, a CNAME chain to follow) then goes on through the same
+/// tries and servers as query(), one question after another. A whole round
+/// shares one query's deadline, so a batch against a dead server costs what
+/// one query() costs, and against a live one about one round trip.
 /// `opts` must have passed make_resolver()'s checks (servers: check_server()).
 std::unique_ptr<Resolver> make_ldns_resolver(const Options& opts);
 

@@ -624,6 +624,67 @@ TEST_CASE("ldns resolver: RCODEs, bad replies and CNAME chains cut short") {
     }
 }
 
+TEST_CASE("ldns resolver: query_all keeps the rules of query()") {
+    // One server that answers by name: the statuses and bad replies of the
+    // test case above, all in one batch, each as query() gives it.
+    ScriptedServer s([](const std::string& name) {
+        if (name == "ok.test") return answer({"ok.test. TXT \"ok\""});
+        if (name == "nx.test") return answer({}, LDNS_RCODE_NXDOMAIN);
+        if (name == "nodata.test") return answer({});
+        if (name == "servfail.test") return answer({}, LDNS_RCODE_SERVFAIL);
+        if (name == "forged.test") return odd(&Reply::wrong_id);
+        if (name == "tc.test") return odd(&Reply::truncated);
+        if (name == "a.test") return answer({"a.test. CNAME b.test."});
+        if (name == "b.test") return answer({"b.test. TXT \"at b\""});
+        return answer({}, LDNS_RCODE_REFUSED);
+    });
+    auto r = ask_only({s.spec()}, 1);
+    const std::vector<Question> batch{{"ok.test", RrType::TXT},     {"nx.test", RrType::TXT},
+                                      {"nodata.test", RrType::TXT}, {"servfail.test", RrType::TXT},
+                                      {"forged.test", RrType::TXT}, {"tc.test", RrType::TXT},
+                                      {"a.test", RrType::TXT},      {"a..test", RrType::TXT}};
+    auto answers = r->query_all(batch);
+    REQUIRE(answers.size() == batch.size());
+    CHECK(answers[0].records == Records{"ok"});
+    CHECK(answers[1].status == Status::NxDomain);
+    CHECK(answers[2].status == Status::NoData);
+    CHECK(answers[3].status == Status::TempFail);
+    CHECK(answers[3].error == "servfail.test/TXT: " + s.spec() + ": SERVFAIL");
+    CHECK(answers[4].status == Status::TempFail);
+    CHECK(answers[4].error.find("does not match the query") != std::string::npos);
+    CHECK(answers[5].status == Status::TempFail);  // truncated, and no TCP to fall back to
+    CHECK(answers[6].records == Records{"at b"});  // the chain's end asked for after the batch
+    CHECK(answers[7].status == Status::NxDomain);  // cannot exist: asked of no one
+    // Each question's tries as query() takes them: 2 for those that fail
+    // (retries 1), 1 for the rest, plus b.test; tc.test's TCP tries reach
+    // no one.
+    CHECK(s.queries() == 1 + 1 + 1 + 2 + 2 + 1 + 2);
+
+    // More than 16 at once: sent in rounds, answers still in order.
+    std::vector<Question> many;
+    for (int i = 0; i < 40; ++i) many.push_back({i % 2 ? "ok.test" : "nx.test", RrType::TXT});
+    answers = r->query_all(many);
+    REQUIRE(answers.size() == many.size());
+    for (int i = 0; i < 40; ++i) CHECK(answers[i].status == (i % 2 ? Status::Answer : Status::NxDomain));
+    CHECK(r->query_all({}).empty());
+}
+
+TEST_CASE("ldns resolver: query_all against a silent server waits one query's time, not one per question") {
+    SilentServer silent;
+    auto r = ask_only({silent.spec}, 1);
+    std::vector<Question> batch(5, Question{"example.com", RrType::TXT});
+    auto t0 = std::chrono::steady_clock::now();
+    auto answers = r->query_all(batch);
+    double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    REQUIRE(answers.size() == 5);
+    for (const Answer& a : answers) {
+        CHECK(a.status == Status::TempFail);
+        CHECK(a.error.find(silent.spec) != std::string::npos);
+    }
+    CHECK(t >= 1.9);  // timeout 1 s x 2 tries
+    CHECK(t < 2.8);
+}
+
 TEST_CASE("ldns resolver: setup is lazy, and its errors are answers") {
     Options opts;
     opts.servers = {"not-an-address"};  // make_resolver would refuse it
@@ -632,6 +693,10 @@ TEST_CASE("ldns resolver: setup is lazy, and its errors are answers") {
     CHECK(a.status == Status::TempFail);
     CHECK(a.error.find("--dns-server: bad address") != std::string::npos);
     CHECK(r->query("a..b", RrType::TXT).status == Status::NxDomain);
+    auto answers = r->query_all(std::vector<Question>{{"example.com", RrType::TXT}, {"a..b", RrType::TXT}});
+    REQUIRE(answers.size() == 2);
+    CHECK(answers[0].error.find("--dns-server: bad address") != std::string::npos);
+    CHECK(answers[1].status == Status::NxDomain);
 }
 
 // Run by tests/dns/ldns-resolver.sh, which serves basic, chain, origin and

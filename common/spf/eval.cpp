@@ -202,8 +202,10 @@ private:
     static const Directive& deref(const Directive& d) { return d; }
     static const Directive& deref(const Directive* d) { return *d; }
 
-    Answer query(std::string_view name, RrType type) {
-        Answer a = dns_.query(name, type);
+    Answer query(std::string_view name, RrType type) { return traced(name, type, dns_.query(name, type)); }
+
+    /// `a`, the answer to `name`/`type`, after its trace line.
+    Answer traced(std::string_view name, RrType type, Answer a) {
         trace("dns " + printable(name) + " " + std::string(type_name(type)) + ": " + answer_text(a));
         return a;
     }
@@ -234,7 +236,11 @@ private:
     /// An address lookup of a mechanism (§5): temperror on DNS failure,
     /// permerror past the void limit, else the addresses (none for a void answer).
     std::expected<std::vector<dns::IpAddress>, CheckResult> addresses(std::string_view name, RrType type) {
-        Answer a = query(name, type);
+        return addresses(name, query(name, type));
+    }
+
+    /// The same for `a`, the answer of such a lookup of `name` asked already.
+    std::expected<std::vector<dns::IpAddress>, CheckResult> addresses(std::string_view name, Answer a) {
         if (a.status == Status::TempFail)
             return stop(SpfResult::Temperror, "RFC 7208 5: DNS failure looking up " + quoted(name));
         if (auto over = count_void(a)) return std::unexpected(*over);
@@ -321,9 +327,14 @@ private:
         if (a.mx.size() > kMaxMxNames)
             return stop(SpfResult::Permerror, "RFC 7208 4.6.4: more than " + std::to_string(kMaxMxNames) +
                                                   " MX names at " + quoted(target));
-        for (const auto& m : a.mx) {
-            if (m.null()) continue;  // "0 ." (RFC 7505) names no host
-            auto addrs = addresses(m.host, address_type());
+        // Every MX name's address lookup in one batch, one round trip (see
+        // check_host() in eval.hpp), then taken in order as if asked one by one.
+        std::vector<dns::Question> hosts;
+        for (const auto& m : a.mx)
+            if (!m.null()) hosts.push_back({m.host, address_type()});  // "0 ." (RFC 7505) names no host
+        std::vector<Answer> answers = dns_.query_all(hosts);
+        for (std::size_t i = 0; i < hosts.size(); ++i) {
+            auto addrs = addresses(hosts[i].name, traced(hosts[i].name, hosts[i].type, std::move(answers[i])));
             if (!addrs) return std::unexpected(addrs.error());
             if (in_cidr(*addrs, d)) return true;
         }
@@ -336,12 +347,17 @@ private:
     std::vector<std::string> validated_names(const Answer& ptr) {
         std::vector<std::string> names;
         if (ptr.status != Status::Answer) return names;
-        for (std::size_t i = 0; i < ptr.records.size() && i < kMaxPtrNames; ++i) {
-            Answer a = query(ptr.records[i], address_type());
+        // All in one batch, one round trip (see check_host() in eval.hpp).
+        std::vector<dns::Question> questions;
+        for (std::size_t i = 0; i < ptr.records.size() && i < kMaxPtrNames; ++i)
+            questions.push_back({ptr.records[i], address_type()});
+        std::vector<Answer> answers = dns_.query_all(questions);
+        for (std::size_t i = 0; i < questions.size(); ++i) {
+            const Answer a = traced(questions[i].name, questions[i].type, std::move(answers[i]));
             if (a.status != Status::Answer) continue;
             for (const auto& addr : a.addresses)
                 if (addr.unmapped() == ip_) {
-                    names.push_back(normal_name(ptr.records[i]));
+                    names.push_back(normal_name(questions[i].name));
                     break;
                 }
         }

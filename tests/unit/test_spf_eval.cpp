@@ -398,3 +398,53 @@ e12.example.com. TXT "v=spf1 a:err.example.com a:err1.example.com ?all"
     CHECK(run("1.2.3.4", "e12.example.com") == SpfResult::Neutral);    // void-at-limit
     CHECK(run("1.2.3.4", "e11.example.com") == SpfResult::Permerror);  // void-over-limit
 }
+
+namespace {
+
+// Passes lookups on to `inner` and writes down how each was asked: "NAME/TYPE"
+// for query(), "[NAME/TYPE NAME/TYPE ...]" for one query_all() batch.
+struct AskLog : dns::Resolver {
+    dns::Resolver& inner;
+    std::vector<std::string> log;
+    explicit AskLog(dns::Resolver& r) : inner(r) {}
+    static std::string text(std::string_view name, dns::RrType type) {
+        return std::string(name) + "/" + (type == dns::RrType::A ? "A" : type == dns::RrType::AAAA ? "AAAA" : "other");
+    }
+    dns::Answer query(std::string_view name, dns::RrType type) override {
+        log.push_back(text(name, type));
+        return inner.query(name, type);
+    }
+    std::vector<dns::Answer> query_all(std::span<const dns::Question> questions) override {
+        std::string batch;
+        for (const auto& q : questions) batch += (batch.empty() ? "" : " ") + text(q.name, q.type);
+        log.push_back("[" + batch + "]");
+        return inner.query_all(questions);
+    }
+};
+
+}  // namespace
+
+TEST_CASE("spf eval: the address lookups of one mx or ptr term are one batch") {
+    Fixture f;
+    AskLog ask(*f.dns);
+    auto run = [&](const char* ip, const char* domain) {
+        ask.log.clear();
+        return check_host(ask, *dns::IpAddress::parse(ip), domain, std::string("u@") + domain).result;
+    };
+    CHECK(run("192.0.2.22", "mx.test") == SpfResult::Fail);
+    CHECK(ask.log == std::vector<std::string>{"mx.test/other", "mx.test/other", "[mx1.test/A mx2.test/A]"});
+    CHECK(run("2001:db8::21", "mx.test") == SpfResult::Pass);
+    CHECK(ask.log == std::vector<std::string>{"mx.test/other", "mx.test/other", "[mx1.test/AAAA mx2.test/AAAA]"});
+    // An early match: the later hosts were asked too, in the same round trip.
+    CHECK(run("192.0.2.20", "mx.test") == SpfResult::Pass);
+    CHECK(ask.log.back() == "[mx1.test/A mx2.test/A]");
+
+    CHECK(run("192.0.2.30", "ptr.test") == SpfResult::Pass);
+    CHECK(ask.log == std::vector<std::string>{"ptr.test/other", "30.2.0.192.in-addr.arpa/other",
+                                              "[host.ptr.test/A other.example/A]"});
+    // Only the first 10 PTR names are looked up (§4.6.4), in one batch.
+    CHECK(run("192.0.2.33", "ptr11.test") == SpfResult::Fail);
+    REQUIRE(ask.log.size() == 3);
+    CHECK(ask.log[2].starts_with("[p1.ptr.test/A p2.ptr.test/A "));
+    CHECK(ask.log[2].ends_with(" p10.ptr.test/A]"));
+}

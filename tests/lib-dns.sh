@@ -20,6 +20,22 @@
 #       shell function of the caller: use `bash -c '...'` for more. Several
 #       may run at once. Nothing outside the namespaces changes, and
 #       everything in them ends with CMD.
+#       With DNS_PRIVATE_DELAY_MS=MS in the environment, the namespace's
+#       127.0.0.1:53 is tests/dns/delay-proxy.py in front of that NSD (moved
+#       to port 5300): every UDP answer comes MS milliseconds after its query,
+#       and with DNS_PRIVATE_COUNT_FILE=FILE the number of queries received is
+#       in FILE when CMD ends. For timing peer tools (scripts/bench).
+#   dns_delay_start MS
+#       Starts tests/dns/delay-proxy.py on 127.0.0.1 at a free port in front
+#       of the dns_start server: each UDP query is answered MS milliseconds
+#       after it came, each on its own clock, so queries sent together cost
+#       one delay and queries sent one after another one delay each. UDP
+#       only. Sets DELAY_PORT and DELAY_SERVER (127.0.0.1@PORT). Returns
+#       non-zero, with the reason on stderr, when it does not start.
+#   dns_delay_count
+#       Prints how many queries the dns_delay_start proxy has received.
+#   dns_delay_stop
+#       Stops that proxy; dns_stop and the next dns_delay_start do too.
 #   dns_stop
 #       Stops the dns_start server. Done at exit anyway (an EXIT trap that
 #       runs the one found in place when dns_start first ran), and the server
@@ -43,6 +59,10 @@
 
 _DNS_PID=${_DNS_PID:-}
 _DNS_DIR=${_DNS_DIR:-}
+_DNS_DELAY_PID=${_DNS_DELAY_PID:-}
+_DNS_PROXY=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/dns/delay-proxy.py
+# Where NSD listens inside dns_private when the delay proxy takes port 53.
+_DNS_PRIVATE_BEHIND=5300
 
 dns_start() {
     if [ $# -eq 0 ]; then echo "usage: dns_start ZONEFILE..." >&2; return 2; fi
@@ -80,6 +100,7 @@ dns_start() {
 }
 
 dns_stop() {
+    dns_delay_stop
     _dns_kill
     if [ -n "$_DNS_DIR" ]; then rm -rf "$_DNS_DIR"; fi
     _DNS_DIR=
@@ -89,22 +110,25 @@ dns_stop() {
 dns_private() {
     if [ $# -eq 0 ]; then echo "usage: dns_private CMD [ARG...]" >&2; return 2; fi
     if [ -z "$_DNS_DIR" ]; then echo "dns_private: no zones: call dns_start first" >&2; return 125; fi
-    local state rc
+    local state rc port=53
     state=$(mktemp -d "$_DNS_DIR/private.XXXXXX") || return 125
-    _dns_conf "$_DNS_DIR" 53 "$state" >"$state/nsd.conf"
+    [ -n "${DNS_PRIVATE_DELAY_MS:-}" ] && port=$_DNS_PRIVATE_BEHIND
+    _dns_conf "$_DNS_DIR" "$port" "$state" >"$state/nsd.conf"
     unshare --mount --net --pid --fork --kill-child --mount-proc \
-        bash -c "$(declare -f _dns_private_init _dns_wait_ready); _dns_private_init \"\$@\"" \
-        dns_private "$_DNS_DIR/resolv.conf" "$state" "$@"
+        bash -c "$(declare -f _dns_private_init _dns_wait_ready _dns_wait_port); _dns_private_init \"\$@\"" \
+        dns_private "$_DNS_DIR/resolv.conf" "$state" "${DNS_PRIVATE_DELAY_MS:-}" \
+        "${DNS_PRIVATE_COUNT_FILE:-$state/count}" "$_DNS_PROXY" "$_DNS_PRIVATE_BEHIND" "$@"
     rc=$?
     rm -rf "$state"
     return "$rc"
 }
 
-# PID 1 of dns_private's namespaces: RESOLV_CONF STATE_DIR CMD... When it
-# ends, the kernel kills NSD.
+# PID 1 of dns_private's namespaces: RESOLV_CONF STATE_DIR DELAY_MS
+# COUNT_FILE PROXY BEHIND_PORT CMD... (DELAY_MS empty: no proxy). When it
+# ends, the kernel kills NSD and the proxy.
 _dns_private_init() {
-    local resolv_conf=$1 state=$2
-    shift 2
+    local resolv_conf=$1 state=$2 delay=$3 count=$4 proxy=$5 behind=$6
+    shift 6
     ip link set lo up &&
         mount --bind "$resolv_conf" /etc/resolv.conf || {
         echo "dns_private: cannot set up the namespace" >&2
@@ -115,6 +139,14 @@ _dns_private_init() {
         echo "dns_private: nsd did not start:" >&2
         sed 's/^/  /' "$state/nsd.log" >&2
         exit 125
+    fi
+    if [ -n "$delay" ]; then
+        "$proxy" --listen 127.0.0.1:53 --upstream "127.0.0.1:$behind" --delay-ms "$delay" \
+            --count-file "$count" >"$state/proxy.port" 2>"$state/proxy.log" &
+        if ! _dns_wait_port "$state/proxy.port" $!; then
+            echo "dns_private: the delay proxy did not start: $(cat "$state/proxy.log")" >&2
+            exit 125
+        fi
     fi
     "$@"  # not exec: PID 1 would ignore the signals CMD does not handle
     exit
@@ -130,6 +162,47 @@ _dns_wait_ready() {
         sleep 0.02
     done
     return 1
+}
+
+# _dns_wait_port FILE PID: waits up to 5 s for the delay proxy, process PID,
+# to write the port it listens on into FILE.
+_dns_wait_port() {
+    local file=$1 pid=$2 i
+    for ((i = 0; i < 250; i++)); do
+        [ -s "$file" ] && return 0
+        kill -0 "$pid" 2>/dev/null || return 1
+        sleep 0.02
+    done
+    return 1
+}
+
+dns_delay_start() {
+    if [ $# -ne 1 ]; then echo "usage: dns_delay_start MS" >&2; return 2; fi
+    if [ -z "${DNS_PORT:-}" ]; then echo "dns_delay_start: no server: call dns_start first" >&2; return 1; fi
+    dns_delay_stop
+    setpriv --pdeathsig KILL "$_DNS_PROXY" --listen 127.0.0.1:0 --upstream "127.0.0.1:$DNS_PORT" \
+        --delay-ms "$1" --count-file "$_DNS_DIR/delay.count" >"$_DNS_DIR/delay.port" 2>"$_DNS_DIR/delay.log" &
+    _DNS_DELAY_PID=$!
+    if ! _dns_wait_port "$_DNS_DIR/delay.port" "$_DNS_DELAY_PID"; then
+        echo "dns_delay_start: the proxy did not start: $(cat "$_DNS_DIR/delay.log")" >&2
+        dns_delay_stop
+        return 1
+    fi
+    DELAY_PORT=$(head -n1 "$_DNS_DIR/delay.port")
+    DELAY_SERVER=127.0.0.1@$DELAY_PORT
+    export DELAY_PORT DELAY_SERVER
+}
+
+dns_delay_count() { cat "$_DNS_DIR/delay.count" 2>/dev/null || echo 0; }
+
+dns_delay_stop() {
+    if [ -n "$_DNS_DELAY_PID" ]; then
+        kill "$_DNS_DELAY_PID" 2>/dev/null
+        wait "$_DNS_DELAY_PID" 2>/dev/null
+        _DNS_DELAY_PID=
+    fi
+    unset DELAY_PORT DELAY_SERVER
+    return 0
 }
 
 _dns_kill() {

@@ -1,8 +1,9 @@
 # The ldns resolver against a real DNS server: serves our zones and the
 # shared RFC 8463 one with tests/lib-dns.sh, then runs the unit-test cases
-# named *ldns* with QAUTH_TEST_DNS_SERVER set, and checks that every one of
-# them ran and passed: the live one skips itself without the variable, and
-# must not pass here by skipping.
+# named *ldns* with QAUTH_TEST_DNS_SERVER set (and QAUTH_TEST_DNS_DELAYED,
+# the same server behind tests/dns/delay-proxy.py, 50 ms a reply), and
+# checks that every one of them ran and passed: the live ones skip
+# themselves without the variables, and must not pass here by skipping.
 . "$(dirname "${BASH_SOURCE[0]}")/../lib.sh"
 . "$TOP/tests/lib-dns.sh"
 
@@ -21,10 +22,14 @@ if ! dns_start "$zones/basic.zone" "$zones/chain.zone" "$zones/origin.zone" "$zo
     exit 0
 fi
 ok "ldns resolver: dns_start serves the zones at $DNS_SERVER"
+if ! dns_delay_start 50 2>"$T/delay.err"; then
+    not_ok "ldns resolver: dns_delay_start" "$(cat "$T/delay.err")"
+    exit 0
+fi
 
 # Every *ldns* case, the ones that skip themselves included, must pass.
 listed=$("$unit" --list-test-cases --test-case='*ldns*' --no-skip=true --no-colors=true | grep -c '^ldns ')
-QAUTH_TEST_DNS_SERVER=$DNS_SERVER "$unit" --test-case='*ldns*' --no-colors=true >"$T/unit.log" 2>&1
+QAUTH_TEST_DNS_SERVER=$DNS_SERVER QAUTH_TEST_DNS_DELAYED=$DELAY_SERVER "$unit" --test-case='*ldns*' --no-colors=true >"$T/unit.log" 2>&1
 rc=$?
 summary=$(grep -E '^\[doctest\] test cases:' "$T/unit.log")
 passed=$(sed -nE 's/.*\| *([0-9]+) passed.*/\1/p' <<<"$summary")

@@ -721,6 +721,33 @@ TEST_CASE("ldns resolver against a live DNS server (QAUTH_TEST_DNS_SERVER)" * do
         CHECK(a.status == Status::TempFail);
         CHECK(a.error.find("CNAME chain") != std::string::npos);
     }
+    SUBCASE("query_all: a batch answered as query() answers each question") {
+        const std::vector<Question> batch{
+            {"host.example.com", RrType::A},    {"host.example.com", RrType::AAAA},
+            {"nothere.example.com", RrType::A}, {"host.example.com", RrType::TXT},   // NXDOMAIN, no data
+            {"example.com", RrType::MX},        {"hostalias.example.com", RrType::A},  // through a CNAME
+            {"big.example.com", RrType::TXT},   // truncated over UDP: over TCP
+            {"1.2.0.192.in-addr.arpa", RrType::PTR},
+            {"link1.example.net", RrType::TXT}, {"link0.example.net", RrType::TXT}};  // chain too long
+        auto r = make_ldns_resolver(opts);
+        auto answers = r->query_all(batch);
+        REQUIRE(answers.size() == batch.size());
+        auto one = make_ldns_resolver(opts);
+        for (std::size_t i = 0; i < batch.size(); ++i) {
+            CAPTURE(batch[i].name);
+            Answer want = one->query(batch[i].name, batch[i].type);
+            CHECK(answers[i].status == want.status);
+            CHECK(answers[i].records == want.records);
+            CHECK(answers[i].addresses == want.addresses);
+            CHECK(answers[i].mx == want.mx);
+        }
+        CHECK(answers[0].records == Records{"192.0.2.1", "192.0.2.2"});
+        CHECK(answers[1].records == Records{"2001:db8::1"});
+        CHECK(answers[2].status == Status::NxDomain);
+        CHECK(answers[3].status == Status::NoData);
+        CHECK(answers[6].records == Records{big_text()});
+        CHECK(answers[9].status == Status::TempFail);
+    }
     SUBCASE("through make_resolver and its cache") {
         auto r = make_resolver(opts);
         REQUIRE(r);
@@ -741,6 +768,43 @@ TEST_CASE("ldns resolver against a live DNS server (QAUTH_TEST_DNS_SERVER)" * do
         CHECK(a.records == Records{"first", "second"});
         CHECK(t < 0.5);
     }
+}
+
+// Run by tests/dns/ldns-resolver.sh with QAUTH_TEST_DNS_DELAYED=IP@PORT: the
+// same server behind tests/dns/delay-proxy.py, which answers each query
+// 50 ms after it came.
+TEST_CASE("ldns resolver: query_all sends a batch in parallel (QAUTH_TEST_DNS_DELAYED)" *
+          doctest::test_suite("live-dns") * doctest::skip(std::getenv("QAUTH_TEST_DNS_DELAYED") == nullptr)) {
+    Options opts;
+    opts.servers = {std::getenv("QAUTH_TEST_DNS_DELAYED")};
+    opts.timeout_seconds = 2;
+    opts.retries = 1;
+    auto r = make_ldns_resolver(opts);
+    std::vector<Question> batch;
+    for (int i = 0; i < 4; ++i) {
+        batch.push_back({"host.example.com", RrType::A});
+        batch.push_back({"host.example.com", RrType::AAAA});
+        batch.push_back({"nothere.example.com", RrType::A});
+    }
+    auto t0 = std::chrono::steady_clock::now();
+    Answer single = r->query("one.example.com", RrType::TXT);
+    auto t1 = std::chrono::steady_clock::now();
+    auto answers = r->query_all(batch);
+    auto t2 = std::chrono::steady_clock::now();
+    CHECK(single.records == Records{"v=spf1 -all"});
+    REQUIRE(answers.size() == batch.size());
+    for (std::size_t i = 0; i < batch.size(); i += 3) {
+        CHECK(answers[i].records == Records{"192.0.2.1", "192.0.2.2"});
+        CHECK(answers[i + 1].records == Records{"2001:db8::1"});
+        CHECK(answers[i + 2].status == Status::NxDomain);
+    }
+    // 12 questions cost about one delay, as one question does; one at a
+    // time they would cost 12 x 50 ms.
+    const double one = std::chrono::duration<double>(t1 - t0).count();
+    const double all = std::chrono::duration<double>(t2 - t1).count();
+    CHECK(one >= 0.045);
+    CHECK(all >= 0.045);
+    CHECK(all < 0.045 + 0.1);
 }
 
 TEST_CASE("IpAddress: parse, format, v4-mapped, networks; PTR names (RFC 1035 3.5, RFC 3596 2.5)") {

@@ -51,7 +51,7 @@ spf_cmd() {
         qauth) printf '%q --control-dir %q --ip %q --sender %q --helo h.bench --mode 1 </dev/null | sed -n "s/^Received-SPF: \\([a-z]*\\).*/\\1/p"' \
             "$bin/spfcheck" "$B/ctl" "$2" "$3" ;;
         libspf2) printf 'spfquery.libspf2 -ip %q -sender %q -helo h.bench </dev/null | head -n1' "$2" "$3" ;;
-        pyspf) printf '%q -W ignore -m spf %q %q h.bench </dev/null 2>/dev/null | sed -n "s/^Result: (.\\([a-z]*\\).*/\\1/p"' \
+        pyspf) printf '%q -W ignore -m spf %q %q h.bench </dev/null 2>/dev/null | sed -n "s/^\\([Rr]esult: \\)\\{0,1\\}(.\\([a-z]*\\).*/\\2/p"' \
             "$PY" "$2" "$3" ;;
     esac
 }

@@ -137,6 +137,20 @@ Result<std::string> setting(const std::optional<std::string>& option, const qmai
     return joined;
 }
 
+/// setting() passed through `check` (a parser taking the text and giving a
+/// Result), whose error is prefixed with the option or the file it came from.
+template <typename Check>
+auto checked_setting(const std::optional<std::string>& option, const qmail::ControlDir& control,
+                     std::string_view file, std::string_view option_name, Check check)
+    -> decltype(check(std::string_view())) {
+    auto text = setting(option, control, file);
+    if (!text) return std::unexpected(text.error());
+    auto checked = check(*text);
+    if (!checked)
+        return fail((option ? std::string(option_name) : control.path(file)) + ": " + checked.error().reason);
+    return checked;
+}
+
 /// The mode: --mode, else $SPFBEHAVIOR, else control/spfbehavior, else 1.
 Result<int> check_mode(const SpfCheckConfig& config, const qmail::ControlDir& control) {
     auto in_range = [](long m) { return m >= spf::kMinMode && m <= spf::kMaxMode; };
@@ -170,26 +184,22 @@ Result<std::unique_ptr<Stage>> make_spf_check(const SpfCheckConfig& config) {
 
     spf::Rules rules;
     rules.guess_mode = config.guess_mode;
-    auto local = setting(config.local, *control, "spfrules");
+    auto local = checked_setting(config.local, *control, "spfrules", "--local", spf::parse_local_rules);
     if (!local) return std::unexpected(local.error());
-    auto parsed_local = spf::parse_local_rules(*local);
-    if (!parsed_local) return fail((config.local ? "--local: " : control->path("spfrules") + ": ") +
-                                   parsed_local.error().reason);
-    rules.local = std::move(*parsed_local);
-    auto guess = setting(config.guess, *control, "spfguess");
+    rules.local = std::move(*local);
+    auto guess = checked_setting(config.guess, *control, "spfguess", "--guess", spf::parse_guess_rules);
     if (!guess) return std::unexpected(guess.error());
-    auto parsed_guess = spf::parse_guess_rules(*guess);
-    if (!parsed_guess) return fail((config.guess ? "--guess: " : control->path("spfguess") + ": ") +
-                                   parsed_guess.error().reason);
-    rules.guess = std::move(*parsed_guess);
+    rules.guess = std::move(*guess);
     if (config.record)
         if (auto r = spf::parse_record(*config.record); !r) return fail("--record: " + r.error().reason);
-
-    auto explanation = setting(config.explanation, *control, "spfexp");
+    auto explanation = checked_setting(config.explanation, *control, "spfexp", "--explanation",
+                                       [](std::string_view text) -> Result<std::string> {
+                                           if (text.empty()) text = kDefaultExplanation;
+                                           auto ok = spf::check_macro_string(text, spf::MacroUse::Explanation);
+                                           if (!ok) return std::unexpected(ok.error());
+                                           return std::string(text);
+                                       });
     if (!explanation) return std::unexpected(explanation.error());
-    if (explanation->empty()) *explanation = kDefaultExplanation;
-    if (auto ok = spf::check_macro_string(*explanation, spf::MacroUse::Explanation); !ok)
-        return fail((config.explanation ? "--explanation: " : control->path("spfexp") + ": ") + ok.error().reason);
 
     auto id = authres::resolve_authserv_id(config.authserv_id, *control);
     if (!id) return std::unexpected(id.error());

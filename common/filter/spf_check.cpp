@@ -41,7 +41,11 @@ public:
         trace("envelope: client-ip " + printable(env.client_ip) + ", sender <" + printable(env.sender) +
               ">, helo " + quoted_string(env.helo) + ", mode " + std::to_string(mode_));
         auto ip = dns::IpAddress::parse(env.client_ip);
-        if (!ip) return fail("client IP " + quoted_string(env.client_ip) + " is not an IP address");
+        if (!ip)
+            return fail("client IP " + quoted_string(env.client_ip) + " from " +
+                        (!config_.envelope.ip.empty() ? "--ip" : config_.env("TCPREMOTEIP") ? "$TCPREMOTEIP"
+                                                                                            : "the Received: line") +
+                        " is not an IP address");
         authres::remove_forged(header, authserv_id_);
 
         spf::CheckContext context{env.helo, authserv_id_, config_.now, config_.trace, {}, {}};
@@ -109,7 +113,7 @@ private:
     std::string refusal(const Identity& i, const dns::IpAddress& ip, const spf::CheckContext& context) {
         const spf::CheckResult& r = i.outcome.check;
         std::string text = "5.7.1 SPF " + std::string(spf::result_name(r.result));
-        if (i.helo) text += " for HELO " + printable(i.domain, 100);
+        if (i.helo) text += i.domain.empty() ? " for an empty HELO" : " for HELO " + printable(i.domain, 100);
         text += ": ";
         if (r.result != spf::SpfResult::Fail) text += printable(r.reason) + "; ";
         return text + (r.explanation.empty()

@@ -76,13 +76,24 @@ Envelope resolve_envelope(const EnvelopeOptions& o, const mail::Header& header, 
 
     std::optional<ReceivedInfo> received;
     if (o.trust_received) {
-        // qmail-queue puts its own "(qmail PID invoked from network)" lines
-        // on top (one per pass through it, a .qmail forward adds another);
-        // qmail-smtpd's line is the first below them.
-        for (std::size_t i : header.find_all("Received")) {
-            const std::string v = header.fields[i].unfolded_value();
-            if (v.starts_with("(qmail ") && v.find(" invoked ") != std::string::npos) continue;
-            received = parse_qmail_received(v);
+        // qmail-queue writes "(qmail PID invoked from network)" on top of a
+        // message qmail-smtpd gave it, "(qmail PID invoked by alias)" when a
+        // .qmail forwards it, "(qmail PID invoked by uid N)" for a local
+        // user's: only below a "from network" line (or, ahead of qmail-queue,
+        // at the top) is qmail-smtpd's line; below a local user's there is
+        // only what the user wrote.
+        const auto idx = header.find_all("Received");
+        auto value = [&](std::size_t k) { return header.fields[idx[k]].unfolded_value(); };
+        for (std::size_t k = 0; k < idx.size(); ++k) {
+            const std::string v = value(k);
+            if (!v.starts_with("(qmail ")) {
+                received = parse_qmail_received(v);
+                break;
+            }
+            if (v.find(" invoked by alias)") != std::string::npos) continue;
+            // Anything but "from network" is a local injection: no client.
+            if (v.find(" invoked from network)") != std::string::npos && k + 1 < idx.size())
+                received = parse_qmail_received(value(k + 1));
             break;
         }
     }

@@ -31,9 +31,11 @@ struct EnvelopeOptions {
     std::optional<std::string> sender;
     std::vector<std::string> recipients;
     std::string ip, helo;
-    /// --trust-received: take client IP, host and HELO from the topmost
-    /// Received: line below qmail-queue's own "(qmail PID invoked ...)"
-    /// ones, when it is qmail-smtpd's.
+    /// --trust-received: take client IP, host and HELO from qmail-smtpd's
+    /// Received: line: the one below qmail-queue's "(qmail PID invoked from
+    /// network)" (passing over "invoked by alias" lines above it), or the
+    /// topmost when qmail-queue has written none; none below a local
+    /// injection's "invoked by uid N".
     bool trust_received = false;
 };
 

@@ -67,13 +67,13 @@ ar() { first_ar "$T/out"; }
 
 # == Client IPs.
 case_ "--ip 999.1.1.1: 111" 111 --ip 999.1.1.1 --sender a@pass.example
-expect_eq "--ip 999.1.1.1: the line says so" 'spfcheck: fatal: client IP "999.1.1.1" is not an IP address' "$(cat "$T/err")"
+expect_eq "--ip 999.1.1.1: the line says so" 'spfcheck: fatal: client IP "999.1.1.1" from --ip is not an IP address' "$(cat "$T/err")"
 case_ "--ip '': 111" 111 --ip '' --sender a@pass.example
 expect_match "--ip '': a usage error" "^usage: spfcheck: --ip: empty value" "$(cat "$T/err")"
 for ip in 1.2.3 1.2.3.4.5 01.2.3.4 '[192.0.2.1]' 'fe80::1%eth0' '::1::2' 'gggg::1' '192.0.2.1/24' "$(printf '192.0.2.1\001')" \
           "$(head -c 5000 /dev/zero | tr '\0' 1)"; do
     case_ "--ip $(printf '%q' "${ip:0:40}"): 111" 111 --ip "$ip" --sender a@pass.example
-    expect_match "--ip $(printf '%q' "${ip:0:40}"): says it is no IP address" '^spfcheck: fatal: client IP ".*" is not an IP address$' "$(cat "$T/err")"
+    expect_match "--ip $(printf '%q' "${ip:0:40}"): says it is no IP address" '^spfcheck: fatal: client IP ".*" from --ip is not an IP address$' "$(cat "$T/err")"
 done
 expect_eq "--ip of 5000 bytes: the line stays short" 1 "$(( $(wc -c <"$T/err") < 300 ))"
 for env in TCPREMOTEIP=garbage TCPREMOTEIP=999.1.1.1 "TCPREMOTEIP=$(printf '\377\376')"; do
@@ -104,7 +104,7 @@ expect_eq "--helo-check with an 8-bit HELO: two results" "none pass" "$(ar | gre
 case_ "empty sender, no HELO: 0" 0 --ip 192.0.2.1 --sender ''
 expect_match "empty sender, no HELO: none for the HELO identity" '^Authentication-Results: mx.test; spf=none .*smtp.helo=' "$(ar)"
 case_ "empty sender, no HELO, mode 6: 100" 100 --ip 192.0.2.1 --sender '' --mode 6
-expect_match "empty sender, no HELO, mode 6: a 5.7.1 line" '^5\.7\.1 SPF none for HELO ' "$(cat "$T/err")"
+expect_match "empty sender, no HELO, mode 6: a 5.7.1 line" '^5\.7\.1 SPF none for an empty HELO: ' "$(cat "$T/err")"
 for s in 'a@' '@' 'nodomain' 'a@b@pass.example' '@pass.example' 'a@.example' 'a@pass..example' "a@$(head -c 300 /dev/zero | tr '\0' l).example" \
          "$(head -c 10000 /dev/zero | tr '\0' a)@pass.example"; do
     case_ "sender $(printf '%q' "${s:0:40}"): 0" 0 --ip 192.0.2.1 --sender "$s"

@@ -308,7 +308,7 @@ expect_status "TCPREMOTEIP=192.0.2.1 and SENDER: checked" 0 env TCPREMOTEIP=192.
 expect_match "TCPREMOTEIP and SENDER: used" '^Received-SPF: pass \(mx.test: domain of a@pass.example designates 192.0.2.1 ' "$(cat "$T/out")"
 expect_status "TCPREMOTEIP=garbage: exit 111" 111 env TCPREMOTEIP=garbage \
     spfcheck --control-dir "$C" --dns-zone "$ZONE" --sender a@pass.example <"$T/msg"
-expect_eq "TCPREMOTEIP=garbage: one line saying so" 'spfcheck: fatal: client IP "garbage" is not an IP address' "$(cat "$T/err")"
+expect_eq "TCPREMOTEIP=garbage: one line saying so" 'spfcheck: fatal: client IP "garbage" from $TCPREMOTEIP is not an IP address' "$(cat "$T/err")"
 expect_eq "TCPREMOTEIP=garbage: nothing on stdout" 0 "$(wc -c <"$T/out")"
 
 # == The null sender: the HELO identity.

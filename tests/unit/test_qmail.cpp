@@ -104,7 +104,7 @@ TEST_CASE("envelope: --trust-received looks below qmail-queue's own Received lin
     // (twice after a forward), qmail-local's fields above them.
     auto h = header_of(
         "Delivered-To: u@mx.test\n"
-        "Received: (qmail 4711 invoked by uid 1000); 2 Dec 2026 10:00:01 -0000\n"
+        "Received: (qmail 4711 invoked by alias); 2 Dec 2026 10:00:01 -0000\n"
         "Received: (qmail 4710 invoked from network); 2 Dec 2026 10:00:00 -0000\n"
         "Received: from top.example (HELO helo.top) (198.51.100.9)\n  by mx.test with SMTP; date\n"
         "Received: from forged.example (203.0.113.1)\n  by mx.test with SMTP; date\n\nx\n");
@@ -114,8 +114,13 @@ TEST_CASE("envelope: --trust-received looks below qmail-queue's own Received lin
     auto e = qmail::resolve_envelope(o, h, env.fn());
     CHECK(e.client_ip == "198.51.100.9");
     CHECK(e.helo == "helo.top");
-    // Only qmail-queue's lines are skipped: any other first line ends the search.
+    // Only qmail-queue's lines are passed over: any other first line ends the search.
     h = header_of("Received: by relay.example; date\nReceived: from x (203.0.113.1)\n  by mx.test; d\n\nx\n");
+    CHECK(qmail::resolve_envelope(o, h, env.fn()).client_ip == "");
+    // A local user's message: what its author wrote below is not qmail-smtpd's.
+    h = header_of(
+        "Received: (qmail 5 invoked by uid 1000); d\n"
+        "Received: from x (HELO y.example) (192.0.2.99)\n  by mx.test with SMTP; d\n\nx\n");
     CHECK(qmail::resolve_envelope(o, h, env.fn()).client_ip == "");
 }
 

@@ -4,6 +4,6 @@
 . "$(dirname "$0")/../lib.sh"
 if need_testdata spf/rfc7208-tests.yml; then
     /usr/bin/python3 "$TOP/tests/vectors/rfc7208-suite.py" "$TESTDATA/spf/rfc7208-tests.yml" "$T"
-else
+elif [ -n "$SKIPPING" ]; then  # in CI need_testdata has printed the failure
     skip "rfc7208 suite (203 tests)" "$SKIPPING"
 fi

@@ -37,7 +37,7 @@ std::optional<std::vector<Token>> tokens(std::string_view v) {
                 if (v[i] == '\r' || v[i] == '\n') {
                     // Folding inside the quotes: authres::format() folds a
                     // reason at its spaces, so a fold reads as one space.
-                    while (i + 1 < v.size() && std::string_view("\r\n \t").find(v[i + 1]) != std::string_view::npos) ++i;
+                    while (i + 1 < v.size() && is_fws(v[i + 1])) ++i;
                     q += ' ';
                     continue;
                 }

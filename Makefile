@@ -22,10 +22,11 @@ QLDFLAGS  := -Wl,--as-needed -Wl,-O1 $(SAN)
 LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # LINK: how the C and C++ run-times are linked (INSTALL says why).
-#   static-cxx  (default) libstdc++, libgcc and ldns are linked in; glibc,
-#               OpenSSL, libsodium and libpsl stay shared, so their security
-#               updates reach the programs without a rebuild (an ldns one
-#               needs it; the suffix list itself is a file read at run time).
+#   static-cxx  (default) libstdc++, libgcc, ldns and libpsl (with libidn2
+#               and libunistring) are linked in; glibc, OpenSSL and libsodium
+#               stay shared, so their security updates reach the programs
+#               without a rebuild (an ldns or libpsl one needs it; the suffix
+#               list itself is a file read at run time).
 #   shared      everything shared.
 #   static      a fully static build: the fastest start, but every library
 #               update then needs a rebuild.
@@ -34,13 +35,15 @@ LINK ?= static-cxx
 ifneq ($(SAN),)
 LINK := shared
 endif
+# Debian's libpsl.pc names no private libraries: libpsl.a needs libidn2 (and
+# through it libunistring) for IDN rules, hence libidn2 wherever libpsl is
+# linked statically.
 ifeq ($(LINK),static-cxx)
 QLDFLAGS += -static-libstdc++ -static-libgcc
-LDLIBS   := -Wl,-Bstatic $(shell pkg-config --libs ldns 2>/dev/null) -Wl,-Bdynamic \
-            $(shell pkg-config --libs openssl libsodium libpsl 2>/dev/null)
+LDLIBS   := -Wl,-Bstatic $(shell pkg-config --libs ldns 2>/dev/null) \
+            $(shell pkg-config --static --libs libpsl libidn2 2>/dev/null) -Wl,-Bdynamic \
+            $(shell pkg-config --libs openssl libsodium 2>/dev/null)
 else ifeq ($(LINK),static)
-# Debian's libpsl.pc names no private libraries: libpsl.a needs libidn2 (and
-# through it libunistring) for IDN rules, hence libidn2 here.
 QLDFLAGS += -static
 LDLIBS   := $(shell pkg-config --static --libs ldns openssl libsodium libpsl libidn2 2>/dev/null)
 else ifneq ($(LINK),shared)

@@ -11,7 +11,10 @@ SAN     ?=
 
 # CXXFLAGS and LDFLAGS are the user's to set; what the build needs is in Q*.
 CXX      ?= g++
-PKGS     := openssl libsodium ldns
+# libpsl (the public suffix list, common/dns/org_domain.cpp) reaches only the
+# programs that ask for an organizational domain: the archive member is pulled
+# in only by them, and -Wl,--as-needed drops the shared library elsewhere.
+PKGS     := openssl libsodium ldns libpsl
 CXXFLAGS ?= -O2 -g
 QCXXFLAGS := -std=c++23 -Wall -Wextra -Icommon \
              $(shell pkg-config --cflags $(PKGS) 2>/dev/null) $(SAN)
@@ -19,9 +22,11 @@ QLDFLAGS  := -Wl,--as-needed -Wl,-O1 $(SAN)
 LDLIBS    := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 # LINK: how the C and C++ run-times are linked (INSTALL says why).
-#   static-cxx  (default) libstdc++, libgcc and ldns are linked in; glibc,
-#               OpenSSL and libsodium stay shared, so their security updates
-#               reach the programs without a rebuild (an ldns one needs it).
+#   static-cxx  (default) libstdc++, libgcc, ldns and libpsl (with libidn2
+#               and libunistring) are linked in; glibc, OpenSSL and libsodium
+#               stay shared, so their security updates reach the programs
+#               without a rebuild (an ldns or libpsl one needs it; the suffix
+#               list itself is a file read at run time).
 #   shared      everything shared.
 #   static      a fully static build: the fastest start, but every library
 #               update then needs a rebuild.
@@ -30,13 +35,17 @@ LINK ?= static-cxx
 ifneq ($(SAN),)
 LINK := shared
 endif
+# Debian's libpsl.pc names no private libraries: libpsl.a needs libidn2 (and
+# through it libunistring) for IDN rules, hence libidn2 wherever libpsl is
+# linked statically.
 ifeq ($(LINK),static-cxx)
 QLDFLAGS += -static-libstdc++ -static-libgcc
-LDLIBS   := -Wl,-Bstatic $(shell pkg-config --libs ldns 2>/dev/null) -Wl,-Bdynamic \
+LDLIBS   := -Wl,-Bstatic $(shell pkg-config --libs ldns 2>/dev/null) \
+            $(shell pkg-config --static --libs libpsl libidn2 2>/dev/null) -Wl,-Bdynamic \
             $(shell pkg-config --libs openssl libsodium 2>/dev/null)
 else ifeq ($(LINK),static)
 QLDFLAGS += -static
-LDLIBS   := $(shell pkg-config --static --libs ldns openssl libsodium 2>/dev/null)
+LDLIBS   := $(shell pkg-config --static --libs ldns openssl libsodium libpsl libidn2 2>/dev/null)
 else ifneq ($(LINK),shared)
 $(error LINK=$(LINK): use static-cxx, shared or static)
 endif

@@ -1,8 +1,7 @@
 // Validated domain names: the one type behind DKIM d=/s=/i=, address
 // domains, dkimkeygen's names and DNS query names, and DMARC alignment next.
-// The organizational-domain lookup (public suffix list, libpsl) will live
-// beside it when dmarccheck needs it (RFC 7489 §3.2); until then the build
-// does not link libpsl.
+// The organizational domain (RFC 7489 §3.2, public suffix list through
+// libpsl) lives beside it, in dns/org_domain.hpp.
 #pragma once
 
 #include <string>

@@ -111,21 +111,33 @@ bool valid_uri(std::string_view u) {
 }
 
 // dmarc-urilist = dmarc-uri *(*WSP "," *WSP dmarc-uri): the valid URIs,
-// each invalid one (and any beyond kMaxUris) noted in `warnings`.
+// at most kMaxUris. What was dropped (invalid URIs, the first one shown,
+// and URIs beyond the bound) is one line in `warnings`, so that the lines
+// stay bounded by the tag count however long the list.
 std::vector<std::string> parse_uri_list(std::string_view tag, std::string_view v, std::vector<std::string>& warnings) {
     std::vector<std::string> uris;
+    std::size_t invalid = 0, extra = 0;
+    std::string first_invalid;
     for (const std::string& piece : split(v, ',')) {
         std::string_view u = trim_wsp(piece);
         if (!valid_uri(u)) {
-            warnings.push_back("RFC 7489 6.4: " + std::string(tag) + "= URI " + shown(u) + " is not valid, ignored");
+            if (invalid++ == 0) first_invalid = shown(u);
         } else if (uris.size() == kMaxUris) {
-            warnings.push_back("RFC 7489 6.2: " + std::string(tag) + "= has more than " + std::to_string(kMaxUris) +
-                               " URIs, the rest ignored");
-            break;
+            ++extra;
         } else {
             uris.emplace_back(u);
         }
     }
+    std::string line;
+    if (invalid > 0) {
+        line = "RFC 7489 6.4: " + std::string(tag) + "= URI " + first_invalid + " is not valid";
+        if (invalid > 1) line += " (nor are " + std::to_string(invalid - 1) + " more)";
+        line += ", ignored";
+    }
+    if (extra > 0)
+        line += (line.empty() ? "RFC 7489 6.2: " + std::string(tag) + "=" : ";") + " more than " +
+                std::to_string(kMaxUris) + " valid URIs, the rest ignored";
+    if (!line.empty()) warnings.push_back(std::move(line));
     return uris;
 }
 

@@ -237,7 +237,12 @@ TEST_CASE("dmarc record: rua/ruf URI syntax (RFC 7489 6.4 dmarc-uri)") {
     for (int i = 0; i < 20; ++i) many += (i ? "," : "") + std::string("mailto:r") + std::to_string(i) + "@example.com";
     const Record r = parse_ok("v=DMARC1; p=none; rua=" + many);
     CHECK(r.rua.size() == kMaxUris);
-    CHECK(r.warnings == std::vector<std::string>{"RFC 7489 6.2: rua= has more than 16 URIs, the rest ignored"});
+    CHECK(r.warnings == std::vector<std::string>{"RFC 7489 6.2: rua= more than 16 valid URIs, the rest ignored"});
+    // However many URIs are dropped, one line per tag.
+    const Record both = parse_ok("v=DMARC1; p=none; rua=x,," + many + ",y");
+    CHECK(both.rua.size() == kMaxUris);
+    CHECK(both.warnings == std::vector<std::string>{"RFC 7489 6.4: rua= URI \"x\" is not valid (nor are 2 more), "
+                                                    "ignored; more than 16 valid URIs, the rest ignored"});
 }
 
 TEST_CASE("dmarc record: pct bounds (RFC 7489 mode only)") {

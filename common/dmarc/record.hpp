@@ -1,7 +1,7 @@
-// DMARC policy records (RFC 9989, which obsoletes RFC 7489; RFC 7489 §6.3,
-// §6.4, §6.6.3 for the older mode): telling a DMARC record from other TXT
-// records, choosing the one record among a name's TXT records, and parsing
-// its tags into typed values.
+// DMARC policy records (RFC 9989 §4.7 tags, §4.8 formal definition; it
+// obsoletes RFC 7489, whose §6.3, §6.4 and §6.6.3 the older mode follows):
+// telling a DMARC record from other TXT records, choosing the one record
+// among a name's TXT records, and parsing its tags into typed values.
 //
 // The grammar is the DKIM tag list (util/tag_list.hpp splits it), read
 // leniently as DMARC asks: tag names and keyword values are
@@ -9,7 +9,9 @@
 // ignored, and a syntax error in an optional tag replaces it by its default
 // (RFC 7489 §6.3: "Syntax errors in the remainder of the record SHOULD be
 // discarded in favor of default values (if any) or ignored outright"),
-// each such replacement noted in Record::warnings for --trace.
+// each such replacement noted in Record::warnings for --trace. Reasons cite
+// RFC 7489's sections, whose rules RFC 9989 keeps, unless a rule is RFC
+// 9989's own.
 #pragma once
 
 #include <cstddef>
@@ -82,7 +84,8 @@ struct Record {
 constexpr std::size_t kMaxRecordSize = 8 * 1024;
 constexpr std::size_t kMaxTags = 64;
 /// At most this many URIs are kept per rua=/ruf= (the rest are dropped
-/// with a warning); receivers need only a few (RFC 7489 §6.2 suggests two).
+/// with a warning). RFC 7489 §6.2 lets receivers limit the number of URIs
+/// they report to, as long as they support at least two.
 constexpr std::size_t kMaxUris = 16;
 
 /// True when `text` starts with the version tag: "v" *WSP "=" *WSP

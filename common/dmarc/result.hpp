@@ -1,9 +1,8 @@
 // DMARC's result vocabulary: the dmarc= results of Authentication-Results
 // (RFC 8601 §2.7.1, RFC 7489 §11.2), the policies a Domain Owner can ask
-// for (p=, sp=, np=: RFC 7489 §6.3, RFC 9989 "DMARC Policy Record Format")
-// and the two identifier alignment modes (RFC 7489 §3.1, RFC 9989
-// "Identifier Alignment"). Each enum is turned into text here and nowhere
-// else.
+// for (p=, sp=, np=: RFC 7489 §6.3, RFC 9989 §4.7) and the two identifier
+// alignment modes (RFC 7489 §3.1, RFC 9989 §4.4). Each enum is turned into
+// text here and nowhere else.
 #pragma once
 
 #include <string_view>

@@ -32,29 +32,40 @@ const std::string* TagList::find(std::string_view name) const {
     return nullptr;
 }
 
-Result<TagList> parse_tag_list(std::string_view text) {
-    TagList list;
+Result<std::vector<TagSpec>> split_tag_specs(std::string_view text, std::size_t max_specs, std::string_view rule) {
+    std::vector<TagSpec> specs;
     std::size_t pos = 0;
     while (pos <= text.size()) {
         std::size_t semi = text.find(';', pos);
-        std::string_view spec = text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos);
+        std::string_view spec = trim_fws(text.substr(pos, semi == std::string_view::npos ? std::string_view::npos : semi - pos));
         pos = semi == std::string_view::npos ? text.size() + 1 : semi + 1;
-        if (trim_fws(spec).empty()) {
-            if (pos <= text.size()) continue;  // allowed only as the trailing ";"
-            break;
-        }
+        if (spec.empty()) continue;  // the trailing ";", or ";;"
+        if (specs.size() >= max_specs)
+            return fail(std::string(rule) + ": more than " + std::to_string(max_specs) + " tags");
         std::size_t eq = spec.find('=');
-        if (eq == std::string_view::npos) return fail("RFC 6376 3.2: tag without '=': " + std::string(trim_fws(spec)).substr(0, 40));
-        std::string_view name = trim_fws(spec.substr(0, eq));
-        std::string_view value = trim_fws(spec.substr(eq + 1));
+        if (eq == std::string_view::npos) {
+            specs.push_back(TagSpec{spec, {}, false});
+            continue;
+        }
+        specs.push_back(TagSpec{trim_fws(spec.substr(0, eq)), trim_fws(spec.substr(eq + 1)), true});
+    }
+    return specs;
+}
+
+Result<TagList> parse_tag_list(std::string_view text) {
+    // Real lists have a dozen tags; the bound keeps the duplicate check cheap.
+    auto specs = split_tag_specs(text, kMaxTags, "RFC 6376 3.2");
+    if (!specs) return std::unexpected(specs.error());
+    TagList list;
+    for (const TagSpec& spec : *specs) {
+        if (!spec.has_equals) return fail("RFC 6376 3.2: tag without '=': " + std::string(spec.name).substr(0, 40));
+        std::string_view name = spec.name;
         if (name.empty() || !is_alpha(name[0])) return fail("RFC 6376 3.2: bad tag name");
         for (char c : name)
             if (!is_alpha(c) && !is_digit(c) && c != '_') return fail("RFC 6376 3.2: bad tag name");
-        if (!valid_value(value)) return fail("RFC 6376 3.2: bad character in value of tag " + std::string(name));
+        if (!valid_value(spec.value)) return fail("RFC 6376 3.2: bad character in value of tag " + std::string(name));
         if (list.find(name)) return fail("RFC 6376 3.2: duplicate tag " + std::string(name));
-        // Real lists have a dozen tags; the bound keeps the duplicate check cheap.
-        if (list.tags.size() >= kMaxTags) return fail("RFC 6376 3.2: more than " + std::to_string(kMaxTags) + " tags");
-        list.tags.push_back(Tag{std::string(name), std::string(value)});
+        list.tags.push_back(Tag{std::string(name), std::string(spec.value)});
     }
     return list;
 }

@@ -46,6 +46,8 @@ std::string format(std::string_view authserv_id, const std::vector<MethodResult>
         const auto& m = results[r];
         std::vector<std::string> words;
         words.push_back(m.method + "=" + m.result);
+        if (!m.comment.empty())
+            for (auto& w : split("(" + comment_text(m.comment) + ")", ' ')) words.push_back(std::move(w));
         if (!m.reason.empty()) {
             // One word per space of the reason: RFC 5322 allows folding inside
             // a quoted-string, and a reason can carry a long DNS name.

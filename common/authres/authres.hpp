@@ -25,6 +25,10 @@ struct MethodResult {
     std::string result;  ///< the result word: "pass", "temperror", ...
     std::string reason;  ///< reason="..." when non-empty (RFC 8601 §2.2)
     std::vector<Property> properties;
+    /// A comment written after method=result when non-empty, e.g. DMARC's
+    /// "p=reject dis=none" as "(p=reject dis=none)"; cleaned like values.
+    /// Not read back by parse_results() (comments are CFWS).
+    std::string comment = {};
 };
 
 /// A whole Authentication-Results field for `authserv_id` listing `results`

@@ -24,18 +24,8 @@ std::string value(std::string_view raw) {
     return is_dot_atom(v) ? v : quoted_string(v);
 }
 
-// Comment text (RFC 5322 §3.2.2 ctext): printable, with quoted-pairs.
-std::string ctext(std::string_view raw) {
-    std::string out;
-    for (char c : printable(raw)) {
-        if (c == '(' || c == ')' || c == '\\') out += '\\';
-        out += c;
-    }
-    return out;
-}
-
 std::string comment(const ReceivedSpf& r) {
-    const std::string who = ctext(r.sender), ip = ctext(r.client_ip);
+    const std::string who = comment_text(r.sender), ip = comment_text(r.client_ip);
     std::string text;
     switch (r.check.result) {
     case SpfResult::Pass: text = "domain of " + who + " designates " + ip + " as permitted sender"; break;
@@ -52,7 +42,7 @@ std::string comment(const ReceivedSpf& r) {
         text += ", by the local guess rules";
     else if (r.check.reason.starts_with(kLocalRuleReason))
         text += ", by the local rules";
-    return "(" + ctext(r.receiver) + ": " + text + ")";
+    return "(" + comment_text(r.receiver) + ": " + text + ")";
 }
 
 }  // namespace

@@ -84,4 +84,13 @@ std::string quoted_string(std::string_view raw, std::size_t max) {
     return q + "\"";
 }
 
+std::string comment_text(std::string_view raw) {
+    std::string out;
+    for (char c : printable(raw)) {
+        if (c == '(' || c == ')' || c == '\\') out += '\\';
+        out += c;
+    }
+    return out;
+}
+
 }  // namespace qauth

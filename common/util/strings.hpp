@@ -51,4 +51,9 @@ std::string printable(std::string_view text, std::size_t max = 200);
 /// fields we write (RFC 8601 §2.2 pvalues, RFC 7208 §9.1 key-value pairs).
 std::string quoted_string(std::string_view raw, std::size_t max = 200);
 
+/// `raw` as the text of an RFC 5322 §3.2.2 comment (without the
+/// parentheses): printable(raw), with '(', ')' and '\' escaped as
+/// quoted-pairs.
+std::string comment_text(std::string_view raw);
+
 }  // namespace qauth

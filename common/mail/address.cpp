@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "dns/domain.hpp"
+#include "mail/header.hpp"
 #include "util/strings.hpp"
 
 namespace qauth::mail {
@@ -46,6 +47,16 @@ std::string squeeze(std::string_view s) {
         out += c;
     }
     return out;
+}
+
+// The number of `c` in `a` outside quoted strings.
+std::size_t count_unquoted(std::string_view a, char c) {
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (a[i] == '"') i = quoted_end(a, i);
+        else if (a[i] == c) ++n;
+    }
+    return n;
 }
 
 }  // namespace
@@ -174,6 +185,35 @@ std::optional<std::string> address_domain(std::string_view address) {
     auto domain = dns::Domain::parse(d, dns::NameRules::Mail);
     if (!domain) return std::nullopt;
     return domain->str();
+}
+
+std::expected<std::vector<std::string>, FromError> from_domains(const Header& header) {
+    auto error = [](FromProblem p, std::string reason) { return std::unexpected(FromError{p, std::move(reason)}); };
+    auto fields = header.find_all("From");
+    if (fields.empty()) return error(FromProblem::NoField, "RFC 5322 3.6: no From field");
+    std::vector<std::string> domains;
+    std::size_t mailboxes = 0;
+    for (std::size_t idx : fields) {
+        auto list = parse_address_list(header.fields[idx].unfolded_value());
+        if (!list.problem.empty()) return error(FromProblem::Malformed, "From: " + list.problem);
+        if (list.addresses.empty()) return error(FromProblem::NoAddress, "RFC 5322 3.6.2: From field without an address");
+        mailboxes += list.addresses.size();
+        if (mailboxes > kMaxAddresses) return error(FromProblem::Malformed, "more than 100 From addresses");
+        for (const auto& a : list.addresses) {
+            auto d = count_unquoted(a, '@') == 1 ? address_domain(a) : std::nullopt;
+            if (!d) {
+                std::size_t at = a.rfind('@');
+                bool utf8 = at != std::string::npos &&
+                            std::any_of(a.begin() + static_cast<std::ptrdiff_t>(at), a.end(),
+                                        [](char c) { return static_cast<unsigned char>(c) >= 0x80; });
+                return error(FromProblem::NoDomain,
+                             utf8 ? "RFC 9989: U-label From domain not converted to an A-label: " + a
+                                  : "RFC 7489 6.6.1: From address without a usable domain: " + a);
+            }
+            if (std::find(domains.begin(), domains.end(), *d) == domains.end()) domains.push_back(std::move(*d));
+        }
+    }
+    return domains;
 }
 
 }  // namespace qauth::mail

@@ -1,12 +1,17 @@
-// Mail addresses in header fields (RFC 5322 §3.4) and envelopes.
+// Mail addresses in header fields (RFC 5322 §3.4) and envelopes, and the
+// RFC5322.From domains that DMARC evaluates.
 #pragma once
 
+#include <cstdint>
+#include <expected>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace qauth::mail {
+
+struct Header;
 
 /// What parse_address_list() found in one address-list or mailbox-list
 /// field value (From:, Sender:, To:; RFC 5322 §3.4, with the obsolete
@@ -24,8 +29,8 @@ struct AddressList {
     /// A mailbox that is not an addr-spec is still returned, as the text
     /// found, so that no address a reader might see is hidden: "joe" (no
     /// '@'), "John Doe", "a@x.example b@y.example" (whitespace between two
-    /// words is kept as one space). Callers that need a domain check it;
-    /// address_domain() finds none in the last two.
+    /// words is kept as one space). Callers that need a domain check it
+    /// (from_domains() does); address_domain() finds none in the last two.
     std::vector<std::string> addresses;
     /// Empty when the value is a well-formed list; otherwise the first thing
     /// wrong with it, citing the rule ("RFC 5322 3.2.4: unterminated quoted
@@ -64,5 +69,47 @@ std::vector<std::string> addresses(std::string_view field_value);
 /// Envelope addresses may hold several '@' (qmail unquotes
 /// <"a@b"@c> to a@b@c): the last one starts the domain.
 std::optional<std::string> address_domain(std::string_view address);
+
+/// Why the RFC5322.From domains could not be determined. DMARC reports each
+/// as dmarc=permerror (RFC 7489 §6.6.1 leaves such messages to local policy;
+/// qauth treats them as failing, and the caller refuses them when enforcing).
+enum class FromProblem : std::uint8_t {
+    /// The header has no From field (RFC 5322 §3.6 requires one).
+    NoField,
+    /// A From field holds no mailbox: empty, only comments, or only groups
+    /// without members ("undisclosed-recipients:;").
+    NoAddress,
+    /// A mailbox has no usable domain: no '@' ("From: joe"), several '@'
+    /// outside quotes, a domain literal, a name that is not a host name, or
+    /// a U-label (UTF-8) domain. RFC 9989 requires a U-label to be converted
+    /// to its A-label; qauth has no IDNA library, and looking up no policy
+    /// for it would let a sender escape the A-label domain's policy, so it
+    /// is an error instead.
+    NoDomain,
+    /// A From field value is not a well-formed address list
+    /// (AddressList::problem), or the From fields hold more than 100
+    /// mailboxes in all. Not guessed around: a reader's client may show an
+    /// address the parser would have missed.
+    Malformed,
+};
+
+/// A FromProblem with a one-line reason citing the rule. The reason may
+/// quote the offending address: sanitise it (util/strings.hpp printable())
+/// before it goes into a header field or a diagnostic.
+struct FromError {
+    FromProblem problem;
+    std::string reason;
+};
+
+/// The RFC5322.From domains DMARC evaluates (RFC 7489 §6.6.1, RFC 9989
+/// "Extract Author Domain"): the domain of every mailbox in every From
+/// field, top to bottom, as address_domain() gives it (lower case, no
+/// trailing dot), each domain once, in the order first seen. Several From
+/// fields or several mailboxes yield every domain: the caller evaluates each
+/// and applies the strictest outcome (RFC 7489 §6.6.1; RFC 9989 exempts a
+/// multi-domain From from DMARC instead, which would let a second From
+/// domain escape the first one's policy). An error names the first problem
+/// found, field by field from the top: see FromProblem.
+std::expected<std::vector<std::string>, FromError> from_domains(const Header& header);
 
 }  // namespace qauth::mail

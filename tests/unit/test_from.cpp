@@ -1,13 +1,16 @@
-// common/mail/address: the address-list parser (RFC 5322 §3.4, §3.2, §4.4).
+// common/mail/address: the address-list parser (RFC 5322 §3.4, §3.2) and the
+// RFC5322.From domains DMARC evaluates (RFC 7489 §6.6.1).
 #include <doctest/doctest.h>
 
 #include <string>
 #include <vector>
 
 #include "mail/address.hpp"
+#include "testdata.hpp"
 
 using namespace qauth;
 
+using test::read_message;
 using List = std::vector<std::string>;
 
 TEST_CASE("addresses: quoted display names with specials, escaped quotes") {
@@ -110,3 +113,66 @@ TEST_CASE("address_domain: case, trailing dot, IDN") {
     CHECK_FALSE(mail::address_domain("joe@[192.0.2.1]"));
 }
 
+namespace {
+std::vector<std::string> domains_of(const std::string& header) {
+    auto d = mail::from_domains(read_message(header + "\nbody\n").header);
+    REQUIRE(d);
+    return *d;
+}
+mail::FromProblem problem_of(const std::string& header) {
+    auto d = mail::from_domains(read_message(header + "\nbody\n").header);
+    REQUIRE_FALSE(d);
+    CHECK_FALSE(d.error().reason.empty());
+    return d.error().problem;
+}
+}  // namespace
+
+TEST_CASE("from_domains: every form, normalised") {
+    CHECK(domains_of("From: Joe SixPack <joe@Football.Example.COM.>\n") == List{"football.example.com"});
+    CHECK(domains_of("From: \"Doe, John <x@evil.example>\" <j@x.org>\n") == List{"x.org"});
+    CHECK(domains_of("From: =?utf-8?q?a@b.example?= <x@real.example>\n") == List{"real.example"});
+    CHECK(domains_of("From: (a (b <c@evil.example>, d) @) <x@real.example>\n") == List{"real.example"});
+    CHECK(domains_of("From: <@route.example:a@B.example>\n") == List{"b.example"});
+    CHECK(domains_of("From: john . doe @ example . org\n") == List{"example.org"});
+    CHECK(domains_of("From: \"a@b\"@x.org\n") == List{"x.org"});
+    CHECK(domains_of("From: a@xn--bcher-kva.Example\n") == List{"xn--bcher-kva.example"});
+    CHECK(domains_of("from: Folded\n <a@folded.example>\n") == List{"folded.example"});
+    CHECK(domains_of("From: g: a@x.example, b@x.example;\n") == List{"x.example"});
+}
+
+TEST_CASE("from_domains: several From fields and addresses, deduplicated in first-seen order") {
+    // The security case: a second From must not hide behind the first one's
+    // signature; both domains are reported.
+    CHECK(domains_of("From: a@signed.example\nSubject: x\nFrom: victim@victim.example\n") ==
+          List{"signed.example", "victim.example"});
+    CHECK(domains_of("From: a@X.example, b@y.example, c@x.example\nFrom: d@Y.example.\n") ==
+          List{"x.example", "y.example"});
+    CHECK(domains_of("From: <victim@victim.example>, Attacker <a@attacker.example>\n") ==
+          List{"victim.example", "attacker.example"});
+}
+
+TEST_CASE("from_domains: typed reasons for dmarc=permerror") {
+    using P = mail::FromProblem;
+    CHECK(problem_of("Subject: no from\n") == P::NoField);
+    CHECK(problem_of("From:\n") == P::NoAddress);
+    CHECK(problem_of("From: (only a comment)\n") == P::NoAddress);
+    CHECK(problem_of("From: undisclosed-recipients:;\n") == P::NoAddress);
+    CHECK(problem_of("From: a@ok.example\nFrom: \n") == P::NoAddress);
+    CHECK(problem_of("From: joe\n") == P::NoDomain);
+    CHECK(problem_of("From: John Doe\n") == P::NoDomain);
+    CHECK(problem_of("From: joe@\n") == P::NoDomain);
+    CHECK(problem_of("From: joe@[192.0.2.1]\n") == P::NoDomain);
+    CHECK(problem_of("From: a@b@victim.example\n") == P::NoDomain);
+    CHECK(problem_of("From: a@attacker.example victim@victim.example\n") == P::NoDomain);
+    CHECK(problem_of("From: joe@b\xc3\xbc" "cher.example\n") == P::NoDomain);
+    CHECK(problem_of("From: a@ok.example\nFrom: joe\n") == P::NoDomain);
+    CHECK(problem_of("From: <victim@victim.example> <a@attacker.example>\n") == P::Malformed);
+    CHECK(problem_of("From: <a@attacker.example> victim@victim.example\n") == P::Malformed);
+    CHECK(problem_of("From: \"unterminated <a@b.example>\n") == P::Malformed);
+    CHECK(problem_of("From: a@b.example (unterminated\n") == P::Malformed);
+    CHECK(problem_of("From: Name <a@b.example\n") == P::Malformed);
+    CHECK(problem_of("From: <>\n") == P::Malformed);
+    std::string many = "From: ";
+    for (int i = 0; i < 60; ++i) many += "a" + std::to_string(i) + "@x.example,";
+    CHECK(problem_of(many + "\n" + many + "\n") == P::Malformed);
+}

@@ -25,6 +25,10 @@ struct AddressList {
     /// folding whitespace and comments next to '.' and '@' (obs-local-part,
     /// obs-domain) are removed; empty list elements are skipped. Quoted
     /// local-parts keep their quotes and escapes ("\"a b\"@x.org").
+    /// A display name is never an address, even when it looks like one:
+    /// "victim@victim.example <a@attacker.example>" is a@attacker.example
+    /// (what a reader is shown is the client's business; DMARC covers the
+    /// addr-spec).
     ///
     /// A mailbox that is not an addr-spec is still returned, as the text
     /// found, so that no address a reader might see is hidden: "joe" (no

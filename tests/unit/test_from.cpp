@@ -35,6 +35,9 @@ TEST_CASE("addresses: encoded words are display names, never decoded into addres
     CHECK(mail::addresses("=?utf-8?b?YUBiLmV4YW1wbGU=?= <x@real.example>") == List{"x@real.example"});
     // RFC 2047 §5: an encoded word is not an addr-spec; as a local-part it is text.
     CHECK(mail::addresses("=?utf-8?q?a?=@real.example") == List{"=?utf-8?q?a?=@real.example"});
+    // RFC 2047 §5(3): ',' is not allowed in an encoded word in a phrase, so it
+    // separates mailboxes there; the first one has no domain (permerror).
+    CHECK(mail::addresses("=?utf-8?q?Doe,_John?= <j@x.org>") == List{"=?utf-8?q?Doe", "j@x.org"});
     // An unquoted display name that looks like an address is still a display name.
     CHECK(mail::addresses("victim@victim.example <a@attacker.example>") == List{"a@attacker.example"});
 }

@@ -1,0 +1,52 @@
+// dmarccheck: DMARC for the From domains of an incoming message (RFC 9989,
+// RFC 7489), prepend Authentication-Results dmarc=, and when enforcing
+// refuse or mark the message. Options and wiring only; the work is in
+// common/filter/dmarc_check and common/dmarc (DESIGN §9).
+#include <map>
+#include <optional>
+#include <string>
+
+#include "cli/cli.hpp"
+#include "dns/cli.hpp"
+#include "filter/dmarc_check.hpp"
+#include "util/diag.hpp"
+
+using namespace qauth;
+
+namespace {
+constexpr const char* kProg = "dmarccheck";
+}  // namespace
+
+int main(int argc, char** argv) {
+    cli::start(kProg);
+    CLI::App app{"Check DMARC for the From domain of a message and prepend Authentication-Results (RFC 9989).",
+                 kProg};
+    filter::DmarcCheckConfig c;
+    std::optional<std::uint64_t> now;
+    bool trace = false, reject = false, no_reject = false;
+    cli::add_control_dir(app, c.control_dir);
+    cli::add_optional(app, "--authserv-id", c.authserv_id, "authserv-id for Authentication-Results (default: control/me)");
+    cli::add_dns(app, c.dns);
+    cli::add_now(app, now);
+    cli::add_optional(app, "--sender", c.envelope.sender, "envelope sender, for SPF when no spf= result is there");
+    app.add_option("--ip", c.envelope.ip, "SMTP client address (default $TCPREMOTEIP)")->check(cli::non_empty());
+    app.add_option("--helo", c.envelope.helo, "HELO/EHLO name (default $HELO)")->check(cli::non_empty());
+    app.add_flag("--trust-received", c.envelope.trust_received,
+                 "take client IP and HELO from our qmail-smtpd's Received: line");
+    app.add_option("--discovery", c.discovery, "tree-walk (RFC 9989, default) or psl (RFC 7489, as OpenDMARC)")
+        ->transform(CLI::CheckedTransformer(std::map<std::string, dmarc::Discovery>{
+            {"tree-walk", dmarc::Discovery::TreeWalk}, {"psl", dmarc::Discovery::Psl}}))
+        ->option_text("tree-walk|psl");
+    auto* r = app.add_flag("--reject", reject, "enforce the policy (default: control/dmarcreject)");
+    app.add_flag("--no-reject", no_reject, "only add the field")->excludes(r);
+    app.add_flag("--trace", trace, "explain discovery, alignment and the verdict on stderr");
+    app.add_flag("--check", c.check, "write nothing; exit 100 when the policy rejects, 111 on DNS trouble");
+    cli::parse(app, argc, argv);
+    if (reject || no_reject) c.enforce = reject;
+    c.verify.now = cli::now_or_clock(now);
+    if (trace) c.trace = [](std::string_view line) { diag(kProg, "trace", line); };
+
+    auto stage = filter::make_dmarc_check(c);
+    if (!stage) cli::fatal(kProg, stage.error());
+    return filter::run(kProg, **stage, {c.check});
+}

@@ -73,30 +73,41 @@ std::vector<std::string> walk_names(const std::string& domain) {
     return names;
 }
 
-/// RFC 9989 organizational domain by tree walk: the first record with
-/// psd=n is its own name; one with psd=y makes the name one label below it
-/// (on the way up) the organizational domain; else the highest name with
-/// a record; with no record at all, `domain` itself.
-Result<std::string> walk_org_domain(dns::Resolver& dns, const std::string& domain, const Trace& trace) {
-    const std::vector<std::string> names = walk_names(domain);
-    std::optional<std::string> highest;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        Lookup l = lookup(dns, names[i], Rfc::Dmarcbis, trace);
-        if (l.temp_fail) return fail("DNS failure looking up _dmarc." + names[i]);
-        if (!l.record) continue;
-        if (l.record->psd == 'n') return names[i];
-        if (l.record->psd == 'y') {
-            // The From domain itself a PSD: its own organizational domain.
-            if (i == 0) return names[0];
-            // The name one label below the PSD, on the From domain's side.
-            const std::vector<std::string> all = ancestors(domain);
-            for (std::size_t k = 1; k < all.size(); ++k)
-                if (all[k] == names[i]) return all[k - 1];
-            return names[i - 1];
+/// The records of RFC 9989's walk for `domain`, in walk order, up to the
+/// first with psd=y or psd=n (where the organizational domain is decided);
+/// nullopt on a DNS failure (`failed` names it).
+std::optional<std::vector<std::pair<std::string, Record>>> walk(dns::Resolver& dns, const std::string& domain,
+                                                                 const Trace& trace, std::string& failed) {
+    std::vector<std::pair<std::string, Record>> found;
+    for (const std::string& name : walk_names(domain)) {
+        Lookup l = lookup(dns, name, Rfc::Dmarcbis, trace);
+        if (l.temp_fail) {
+            failed = "_dmarc." + name;
+            return std::nullopt;
         }
-        highest = names[i];
+        if (!l.record) continue;
+        const char psd = l.record->psd;
+        found.emplace_back(name, std::move(*l.record));
+        if (psd == 'y' || psd == 'n') break;
     }
-    return highest.value_or(domain);
+    return found;
+}
+
+/// RFC 9989's organizational domain from the walk's records: a record with
+/// psd=n is its own name's; psd=y makes the name one label below it (on
+/// the From domain's side) the organizational domain, or `domain` itself
+/// when that is the PSD; else the highest name with a record; with no
+/// record at all, `domain` itself.
+std::string org_of_walk(const std::string& domain, const std::vector<std::pair<std::string, Record>>& found) {
+    if (found.empty()) return domain;
+    const auto& [name, record] = found.back();
+    if (record.psd == 'n' || name == domain) return name;
+    if (record.psd == 'y') {
+        const std::vector<std::string> all = ancestors(domain);
+        for (std::size_t k = 1; k < all.size(); ++k)
+            if (all[k] == name) return all[k - 1];
+    }
+    return name;
 }
 
 }  // namespace
@@ -104,7 +115,10 @@ Result<std::string> walk_org_domain(dns::Resolver& dns, const std::string& domai
 Result<std::string> organizational_domain(dns::Resolver& dns, const dns::Domain& d, Discovery mode,
                                           const Trace& trace) {
     if (mode == Discovery::Psl) return dns::organizational_domain(d);
-    return walk_org_domain(dns, d.str(), trace);
+    std::string failed;
+    auto found = walk(dns, d.str(), trace, failed);
+    if (!found) return fail("DNS failure looking up " + failed);
+    return org_of_walk(d.str(), *found);
 }
 
 Discovered discover(dns::Resolver& dns, const dns::Domain& from, Discovery mode, const Trace& trace) {
@@ -118,27 +132,27 @@ Discovered discover(dns::Resolver& dns, const dns::Domain& from, Discovery mode,
         return out;
     };
 
-    auto org = organizational_domain(dns, from, mode, trace);
-    if (!org) return temp("organizational domain of " + from.str() + ": " + org.error().reason);
-    out.org_domain = *org;
-    if (mode == Discovery::Psl)
-        if (auto used = dns::public_suffix_list_used(); used && *used) say(trace, "public suffix list: " + **used);
-
-    // Candidate names: the From domain, then (RFC 7489) its organizational
-    // domain, or (RFC 9989) the walk up the tree.
-    std::vector<std::string> names;
-    if (mode == Discovery::Psl) {
-        names.push_back(from.str());
-        if (out.org_domain != from.str()) names.push_back(out.org_domain);
+    if (mode == Discovery::TreeWalk) {
+        // One walk gives both: the policy is the first record on the way up.
+        std::string failed;
+        auto found = walk(dns, from.str(), trace, failed);
+        if (!found) return temp("DNS failure looking up " + failed);
+        out.org_domain = org_of_walk(from.str(), *found);
+        if (!found->empty()) out.policy = Found{std::move(found->front().second), found->front().first};
     } else {
-        names = walk_names(from.str());
-    }
-    for (const std::string& name : names) {
-        Lookup l = lookup(dns, name, rfc, trace);
-        if (l.temp_fail) return temp("DNS failure looking up _dmarc." + name);
-        if (!l.record) continue;
-        out.policy = Found{std::move(*l.record), name};
-        break;
+        auto org = dns::organizational_domain(from);
+        if (!org) return temp("organizational domain of " + from.str() + ": " + org.error().reason);
+        out.org_domain = *org;
+        if (auto used = dns::public_suffix_list_used(); used && *used) say(trace, "public suffix list: " + **used);
+        for (const std::string& name : {from.str(), out.org_domain}) {
+            Lookup l = lookup(dns, name, rfc, trace);
+            if (l.temp_fail) return temp("DNS failure looking up _dmarc." + name);
+            if (l.record) {
+                out.policy = Found{std::move(*l.record), name};
+                break;
+            }
+            if (out.org_domain == from.str()) break;
+        }
     }
     if (!out.policy) {
         out.reason = "no DMARC record for " + from.str();

@@ -28,11 +28,7 @@ int main(int argc, char** argv) {
     cli::add_optional(app, "--authserv-id", c.authserv_id, "authserv-id for Authentication-Results (default: control/me)");
     cli::add_dns(app, c.dns);
     cli::add_now(app, now);
-    cli::add_optional(app, "--sender", c.envelope.sender, "envelope sender, for SPF when no spf= result is there");
-    app.add_option("--ip", c.envelope.ip, "SMTP client address (default $TCPREMOTEIP)")->check(cli::non_empty());
-    app.add_option("--helo", c.envelope.helo, "HELO/EHLO name (default $HELO)")->check(cli::non_empty());
-    app.add_flag("--trust-received", c.envelope.trust_received,
-                 "take client IP and HELO from our qmail-smtpd's Received: line");
+    cli::add_envelope(app, c.envelope);
     app.add_option("--discovery", c.discovery, "tree-walk (RFC 9989, default) or psl (RFC 7489, as OpenDMARC)")
         ->transform(CLI::CheckedTransformer(std::map<std::string, dmarc::Discovery>{
             {"tree-walk", dmarc::Discovery::TreeWalk}, {"psl", dmarc::Discovery::Psl}}))

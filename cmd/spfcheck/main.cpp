@@ -27,11 +27,7 @@ int main(int argc, char** argv) {
     cli::add_optional(app, "--authserv-id", c.authserv_id, "authserv-id and receiver (default: control/me)");
     cli::add_dns(app, c.dns);
     cli::add_now(app, now);
-    cli::add_optional(app, "--sender", c.envelope.sender, "envelope sender (\"\" for <>; default $SENDER)");
-    app.add_option("--ip", c.envelope.ip, "SMTP client address (default $TCPREMOTEIP)")->check(cli::non_empty());
-    app.add_option("--helo", c.envelope.helo, "HELO/EHLO name (default $HELO)")->check(cli::non_empty());
-    app.add_flag("--trust-received", c.envelope.trust_received,
-                 "take client IP and HELO from the topmost Received: line of our qmail-smtpd");
+    cli::add_envelope(app, c.envelope);
     app.add_option("--mode", c.mode, "check mode 0-6 (default $SPFBEHAVIOR, control/spfbehavior, 1)")
         ->check(CLI::Range(spf::kMinMode, spf::kMaxMode));
     cli::add_optional(app, "--local", c.local, "local rules: SPF terms tried before the record's final all");

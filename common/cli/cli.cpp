@@ -28,6 +28,14 @@ CLI::Option* add_optional(CLI::App& app, const std::string& name, std::optional<
     return app.add_option_function<std::string>(name, [&value](const std::string& v) { value = v; }, description);
 }
 
+void add_envelope(CLI::App& app, qmail::EnvelopeOptions& envelope) {
+    add_optional(app, "--sender", envelope.sender, "envelope sender (\"\" for <>; default $SENDER)");
+    app.add_option("--ip", envelope.ip, "SMTP client address (default $TCPREMOTEIP)")->check(non_empty());
+    app.add_option("--helo", envelope.helo, "HELO/EHLO name (default $HELO)")->check(non_empty());
+    app.add_flag("--trust-received", envelope.trust_received,
+                 "take client IP and HELO from our qmail-smtpd's Received: line");
+}
+
 void add_now(CLI::App& app, std::optional<std::uint64_t>& now) {
     // At most 12 digits, as t= and x= may have (RFC 6376 3.5).
     app.add_option("--now", now, "use this time (Unix seconds) instead of the clock")

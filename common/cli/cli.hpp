@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "qmail/envelope.hpp"
 #include "qmail/status.hpp"
 #include "util/result.hpp"
 
@@ -23,6 +24,9 @@ void add_control_dir(CLI::App& app, std::string& dir);
 /// Adds option `name` whose value, when given (even as ""), lands in `value`.
 CLI::Option* add_optional(CLI::App& app, const std::string& name, std::optional<std::string>& value,
                           const std::string& description);
+/// Adds the SMTP envelope's options (DESIGN §4): --sender ADDR ("" for
+/// <>), --ip ADDR and --helo NAME (not ""), --trust-received.
+void add_envelope(CLI::App& app, qmail::EnvelopeOptions& envelope);
 /// Adds --now UNIX-SECONDS (a fixed clock, for tests and for checking old mail).
 void add_now(CLI::App& app, std::optional<std::uint64_t>& now);
 

@@ -32,6 +32,8 @@ public:
             verifying_ = true;
         }
         authres::remove_forged(header, authserv_id_);
+        // Only ours may ask a delivery rule to quarantine: drop any that came in.
+        std::erase_if(header.fields, [](const mail::HeaderField& f) { return f.is(kQuarantineName); });
         if (!auth_.has_spf) check_spf(header);
         if (verifying_) return std::nullopt;
         return decide(header);
@@ -89,7 +91,7 @@ private:
         if (!domains) {
             const std::string why = printable(domains.error().reason);
             trace("From: " + why);
-            if (enforce_ || config_.check) return refuse("5.7.1 DMARC: no usable From domain: " + why);
+            if (enforce_) return refuse("5.7.1 DMARC: no usable From domain: " + why);
             return field({{"dmarc", "permerror", why, {}}}, header);
         }
         std::vector<dmarc::Verdict> verdicts;
@@ -102,18 +104,23 @@ private:
             dmarc::Verdict d = dmarc::evaluate(*resolver_, *from, auth_, config_.discovery, sample, config_.trace);
             trace("dmarc " + std::string(dmarc::result_name(d.result)) + " for " + d.from_domain + ": " + d.reason);
             authres::MethodResult m{"dmarc", std::string(dmarc::result_name(d.result)), {}, {}, {}};
+            // dis= is what is done with the message: the disposition when
+            // enforcing, else none (it is delivered as it is).
             if (!d.policy_domain.empty())
-                m.comment = "p=" + std::string(dmarc::policy_name(d.policy)) +
-                            " dis=" + std::string(dmarc::policy_name(d.disposition));
+                m.comment = "p=" + std::string(dmarc::policy_name(d.policy)) + " dis=" +
+                            std::string(dmarc::policy_name(enforce_ ? d.disposition : dmarc::Policy::None));
             m.properties.push_back({"header.from", d.from_domain});
             if (!d.policy_domain.empty()) m.properties.push_back({"policy.dmarc", std::string(dmarc::policy_name(d.policy))});
             entries.push_back(std::move(m));
             verdicts.push_back(std::move(d));
         }
-        if (verdicts.empty()) return refuse("5.7.1 DMARC: no usable From domain");
+        if (verdicts.empty()) {  // from_domains() gives only usable names: a defence
+            if (enforce_) return refuse("5.7.1 DMARC: no usable From domain");
+            return field({{"dmarc", "permerror", "no usable From domain", {}}}, header);
+        }
         const dmarc::Verdict* worst = &verdicts.front();
         for (const auto& d : verdicts) worst = &dmarc::stricter(*worst, d);
-        if (enforce_ || config_.check) {
+        if (enforce_) {
             if (worst->result == dmarc::DmarcResult::Temperror)
                 return Verdict{qmail::FilterStatus::Temporary,
                                "DMARC temperror for " + worst->from_domain + ": " + worst->reason + "; try again later",

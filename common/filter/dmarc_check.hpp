@@ -21,6 +21,7 @@ namespace qauth::filter {
 /// The field dmarccheck prepends, when enforcing, to a message whose
 /// policy asks for quarantine, for a delivery rule to act on (a .qmail
 /// line, maildrop, Sieve): "X-Qauth-DMARC-Quarantine: example.com".
+inline constexpr std::string_view kQuarantineName = "X-Qauth-DMARC-Quarantine";
 inline constexpr std::string_view kQuarantineField = "X-Qauth-DMARC-Quarantine:";
 
 struct DmarcCheckConfig {
@@ -49,7 +50,10 @@ struct DmarcCheckConfig {
 /// domains); no From, or one without a usable domain, is permerror.
 /// Enforcing: disposition reject is exit 100 "5.7.1 rejected by DMARC
 /// policy for DOMAIN"; quarantine adds kQuarantineField; temperror is 111;
-/// permerror (no usable From) is a refusal too. Not enforcing: the field only.
+/// permerror (no usable From) is a refusal too. Not enforcing: the field
+/// only, with dis=none. A kQuarantineField that arrived is removed, so that
+/// only ours reaches the delivery rules. --check enforces unless
+/// --no-reject says otherwise (main.cpp).
 Result<std::unique_ptr<Stage>> make_dmarc_check(const DmarcCheckConfig& config);
 
 }  // namespace qauth::filter

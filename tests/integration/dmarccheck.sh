@@ -266,6 +266,13 @@ for mf in rej.example a@rej.example A@REJ.EXAMPLE 'a.b+c@rej.example'; do
     expect_match "smtp.mailfrom=$mf: dmarc=pass" 'dmarc=pass' "$(ar1 "$T/out")"
 done
 
+# spfcheck --helo-check writes both identities: the HELO pass must not count
+# when there is a MAIL FROM result; alone (null sender) it does.
+{ printf 'Authentication-Results: mx.test; spf=fail smtp.mailfrom=x.example; spf=pass smtp.helo=rej.example\n'; cat "$T/m.rej"; } >"$T/helo"
+run "spf=fail for MAIL FROM, spf=pass for HELO of the From domain: reject" 100 "$T/helo" --reject
+{ printf 'Authentication-Results: mx.test; spf=pass smtp.helo=rej.example\n'; cat "$T/m.rej"; } >"$T/helo"
+run "null sender: spf=pass smtp.helo of the From domain aligns" 0 "$T/helo" --reject
+
 # == --check writes nothing.
 for c in "signed 0 --ip 192.0.2.99 --sender a@pass.example" "m.rej 100 --ip 192.0.2.99 --sender a@rej.example" \
          "m.quar 0 --ip 192.0.2.99 --sender a@quar.example" "m.temp 111 --ip 192.0.2.99 --sender a@temp.example" \

@@ -102,8 +102,15 @@ private:
     // A value: a quoted-string, or words joined by the dots between them
     // (a token or a [local-part "@"] domain-name, RFC 8601 §2.2 pvalue).
     std::optional<std::string> value() {
-        if (at(Token::Quoted)) return t_[i_++].text;
-        auto w = word();
+        std::optional<std::string> w;
+        if (at(Token::Quoted)) {
+            w = t_[i_++].text;
+            // A quoted local-part: "a b"@example.com (RFC 8601 §2.2 pvalue).
+            if (!at(Token::Word) || !t_[i_].text.starts_with('@')) return w;
+            *w = "\"" + *w + "\"" + t_[i_++].text;
+        } else {
+            w = word();
+        }
         if (!w) return std::nullopt;
         while (at(Token::Special) && t_[i_].text == "." && i_ + 1 < t_.size() && t_[i_ + 1].kind == Token::Word) {
             *w += "." + t_[i_ + 1].text;

@@ -175,7 +175,7 @@ Result<Record> parse_record(std::string_view text, Rfc rfc) {
     if (text.size() > kMaxRecordSize)
         return fail("DMARC record longer than " + std::to_string(kMaxRecordSize) + " octets");
     if (!is_dmarc_record(text)) return fail("RFC 7489 6.3: record does not start with \"v=DMARC1\"");
-    auto specs = split_tag_specs(text, kMaxTags, "RFC 7489 6.4");
+    auto specs = split_tag_specs(text, kMaxTags, "qauth's bound");
     if (!specs) return std::unexpected(specs.error());
 
     const bool bis = rfc == Rfc::Dmarcbis;

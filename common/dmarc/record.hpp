@@ -79,10 +79,13 @@ struct Record {
     friend bool operator==(const Record&, const Record&) = default;
 };
 
-/// Bounds: a DMARC record is a few hundred bytes; these are far above any
-/// published one, so that no input makes the parser's work unbounded.
-constexpr std::size_t kMaxRecordSize = 8 * 1024;
-constexpr std::size_t kMaxTags = 64;
+/// Bounds of qauth's own (the RFCs set none): a DMARC record is a few
+/// hundred bytes. A record past them is no policy, so they are set where a
+/// TXT RRset ends (64 KiB), and unknown tags, which the RFC tells us to
+/// ignore, cannot push a p=reject out of reach below that: a record of
+/// 1000 tags is read.
+constexpr std::size_t kMaxRecordSize = 64 * 1024;
+constexpr std::size_t kMaxTags = 1000;
 /// At most this many URIs are kept per rua=/ruf= (the rest are dropped
 /// with a warning). RFC 7489 §6.2 lets receivers limit the number of URIs
 /// they report to, as long as they support at least two.

@@ -64,6 +64,11 @@ TEST_CASE("authres parse: RFC 8601 forms") {
     CHECK(*property((*r)[1], "header.d") == "example.org");
     CHECK(*property((*r)[1], "header.b") == "AbC/+d");
     CHECK(property((*r)[1], "header.s") == nullptr);
+    // A quoted local-part in an address pvalue.
+    auto q = parse_results(" mx.test; spf=pass smtp.mailfrom=\"a b\"@Rej.example");
+    REQUIRE(q);
+    REQUIRE(q->size() == 1);
+    CHECK(*property((*q)[0], "smtp.mailfrom") == "\"a b\"@Rej.example");
     CHECK(parse_results(" example.com; none")->empty());
     CHECK(parse_results(" example.com none")->empty());
 }

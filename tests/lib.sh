@@ -81,13 +81,13 @@ expect_match() {
 # dkim_results FILE: the dkim= words of the first Authentication-Results
 # field of a message, space-separated ("pass fail").
 dkim_results() {
-    awk 'BEGIN{f=0} /^Authentication-Results:/{f=1; s=$0; next} f&&/^[ \t]/{s=s $0; next} f{exit} END{print s}' "$1" |
+    awk 'BEGIN{f=0} /^Authentication-Results:/{if (f) exit; f=1; s=$0; next} f&&/^[ \t]/{s=s $0; next} f{exit} END{print s}' "$1" |
         grep -o 'dkim=[a-z]*' | sed 's/dkim=//' | tr '\n' ' ' | sed 's/ $//'
 }
 
 # first_ar FILE: the first Authentication-Results field, unfolded.
 first_ar() {
-    awk 'BEGIN{f=0} /^Authentication-Results:/{f=1; s=$0; next} f&&/^[ \t]/{sub(/^[ \t]+/," "); s=s $0; next} f{exit} END{print s}' "$1" | tr -d '\r'
+    awk 'BEGIN{f=0} /^Authentication-Results:/{if (f) exit; f=1; s=$0; next} f&&/^[ \t]/{sub(/^[ \t]+/," "); s=s $0; next} f{exit} END{print s}' "$1" | tr -d '\r'
 }
 
 # make_key CONTROL DOMAIN SELECTOR ZONE [rsa|ed25519]: a new key in

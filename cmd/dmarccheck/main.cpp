@@ -36,7 +36,8 @@ int main(int argc, char** argv) {
     auto* r = app.add_flag("--reject", reject, "enforce the policy (default: control/dmarcreject)");
     app.add_flag("--no-reject", no_reject, "only add the field")->excludes(r);
     app.add_flag("--trace", trace, "explain discovery, alignment and the verdict on stderr");
-    app.add_flag("--check", c.check, "write nothing; exit 100 when the policy rejects, 111 on DNS trouble (implies --reject)");
+    app.add_flag("--check", c.check,
+                 "write nothing; exit 100 when the policy rejects, 111 on DNS trouble (implies --reject)");
     cli::parse(app, argc, argv);
     // --check answers by exit status, so it enforces unless told not to.
     if (reject || no_reject || c.check) c.enforce = !no_reject;

@@ -110,7 +110,8 @@ private:
                 m.comment = "p=" + std::string(dmarc::policy_name(d.policy)) + " dis=" +
                             std::string(dmarc::policy_name(enforce_ ? d.disposition : dmarc::Policy::None));
             m.properties.push_back({"header.from", d.from_domain});
-            if (!d.policy_domain.empty()) m.properties.push_back({"policy.dmarc", std::string(dmarc::policy_name(d.policy))});
+            if (!d.policy_domain.empty())
+                m.properties.push_back({"policy.dmarc", std::string(dmarc::policy_name(d.policy))});
             entries.push_back(std::move(m));
             verdicts.push_back(std::move(d));
         }

@@ -1,8 +1,8 @@
 #include "filter/dkim_verify.hpp"
 
-#include "authres/authserv_id.hpp"
 #include "authres/dkim.hpp"
 #include "crypto/openssl_init.hpp"
+#include "filter/checker.hpp"
 
 namespace qauth::filter {
 
@@ -63,12 +63,10 @@ Result<std::unique_ptr<Stage>> make_dkim_verify(const DkimVerifyConfig& config) 
     // Here, not at the first key record: a bad OPENSSL_CONF is a
     // configuration error, not a permerror of the signature.
     if (auto ready = crypto::init_openssl(); !ready) return std::unexpected(ready.error());
-    auto id = authres::resolve_authserv_id(config.authserv_id, *control);
-    if (!id) return std::unexpected(id.error());
-    auto resolver = dns::make_resolver(config.dns);
-    if (!resolver) return std::unexpected(resolver.error());
-    return std::unique_ptr<Stage>(
-        std::make_unique<DkimVerifyStage>(std::move(*id), std::move(*resolver), config.verify, config.check));
+    auto checker = open_checker(config.authserv_id, *control, config.dns);
+    if (!checker) return std::unexpected(checker.error());
+    return std::unique_ptr<Stage>(std::make_unique<DkimVerifyStage>(
+        std::move(checker->authserv_id), std::move(checker->resolver), config.verify, config.check));
 }
 
 }  // namespace qauth::filter

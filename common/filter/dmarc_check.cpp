@@ -2,13 +2,13 @@
 
 #include <random>
 
-#include "authres/authserv_id.hpp"
 #include "authres/dkim.hpp"
 #include "authres/parse.hpp"
 #include "authres/spf.hpp"
 #include "crypto/openssl_init.hpp"
 #include "dmarc/evaluate.hpp"
 #include "dmarc/inputs.hpp"
+#include "filter/checker.hpp"
 #include "mail/address.hpp"
 #include "spf/policy.hpp"
 #include "util/strings.hpp"
@@ -163,12 +163,10 @@ Result<std::unique_ptr<Stage>> make_dmarc_check(const DmarcCheckConfig& config) 
         enforce = *reject != 0;
     }
     if (auto ready = crypto::init_openssl(); !ready) return std::unexpected(ready.error());
-    auto id = authres::resolve_authserv_id(config.authserv_id, *control);
-    if (!id) return std::unexpected(id.error());
-    auto resolver = dns::make_resolver(config.dns);
-    if (!resolver) return std::unexpected(resolver.error());
-    return std::unique_ptr<Stage>(
-        std::make_unique<DmarcCheckStage>(config, enforce, std::move(*id), std::move(*resolver)));
+    auto checker = open_checker(config.authserv_id, *control, config.dns);
+    if (!checker) return std::unexpected(checker.error());
+    return std::unique_ptr<Stage>(std::make_unique<DmarcCheckStage>(config, enforce, std::move(checker->authserv_id),
+                                                                    std::move(checker->resolver)));
 }
 
 }  // namespace qauth::filter

@@ -3,8 +3,8 @@
 #include <charconv>
 
 #include "authres/authres.hpp"
-#include "authres/authserv_id.hpp"
 #include "authres/spf.hpp"
+#include "filter/checker.hpp"
 #include "spf/macro.hpp"
 #include "spf/received.hpp"
 #include "util/strings.hpp"
@@ -205,13 +205,12 @@ Result<std::unique_ptr<Stage>> make_spf_check(const SpfCheckConfig& config) {
                                        });
     if (!explanation) return std::unexpected(explanation.error());
 
-    auto id = authres::resolve_authserv_id(config.authserv_id, *control);
-    if (!id) return std::unexpected(id.error());
-    auto resolver = dns::make_resolver(config.dns);
-    if (!resolver) return std::unexpected(resolver.error());
+    auto checker = open_checker(config.authserv_id, *control, config.dns);
+    if (!checker) return std::unexpected(checker.error());
     return std::unique_ptr<Stage>(std::make_unique<SpfCheckStage>(config, *mode, std::move(rules),
-                                                                   std::move(*explanation), std::move(*id),
-                                                                   std::move(*resolver)));
+                                                                   std::move(*explanation),
+                                                                   std::move(checker->authserv_id),
+                                                                   std::move(checker->resolver)));
 }
 
 }  // namespace qauth::filter

@@ -153,7 +153,7 @@ TEST_CASE("control number: non-negative decimal, fallback when missing, errors n
     }
 }
 
-TEST_CASE("control dir: the option, else $QMAIL_CONTROL, else /var/qmail/control") {
+TEST_CASE("control dir: the option, else $QMAIL_CONTROL, else /var/qmail/control; qmail home likewise") {
     {
         EnvVar env("QMAIL_CONTROL", "/etc/qmail-env");
         CHECK(qmail::control_dir_from("/opt/control") == "/opt/control");
@@ -169,6 +169,19 @@ TEST_CASE("control dir: the option, else $QMAIL_CONTROL, else /var/qmail/control
         CHECK(qmail::control_dir_from("relative/control") == "relative/control");
     }
     CHECK(qmail::ControlDir("/c").path("me") == "/c/me");
+    {
+        EnvVar env("QMAIL_HOME", "/opt/qmail");
+        CHECK(qmail::qmail_home_from("/h") == "/h");
+        CHECK(qmail::qmail_home_from("") == "/opt/qmail");
+    }
+    {
+        EnvVar env("QMAIL_HOME", "");
+        CHECK(qmail::qmail_home_from("") == "/var/qmail");
+    }
+    {
+        EnvVar env("QMAIL_HOME", nullptr);
+        CHECK(qmail::qmail_home_from("") == "/var/qmail");
+    }
     CHECK(qmail::ControlDir("/c/").path("me") == "/c/me");
     CHECK(qmail::ControlDir("/c").path("domainkeys/x/sel") == "/c/domainkeys/x/sel");
 }

@@ -32,8 +32,8 @@
 #       must run these suites. A build or reset that fails is a failed case.
 #   qmail_start / qmail_stop
 #       Start qmail-send in the home (restarting it if it runs) / stop what
-#       was started for it. qmail_setup arranges qmail_stop at exit, run
-#       before any EXIT trap found in place.
+#       was started for it. qmail_setup arranges qmail_stop at exit
+#       (tests/lib-exit.sh).
 #   qmail_control NAME [LINE...]
 #       Writes control/NAME with the lines (no lines: an empty file).
 #   qmail_dot LOCAL [LINE...]
@@ -57,6 +57,7 @@
 #       The envelope sender / recipient of a recording (line 2 / 3 of args).
 
 : "${TOP:?source tests/lib.sh first}"
+. "$TOP/tests/lib-exit.sh"
 QMAIL_SHARED=${QMAIL_SHARED:-$SHARED/qmail}
 QMAIL_TARBALL=${QMAIL_TARBALL:-$QMAIL_SHARED/notqmail-a7012e4.tar.gz}
 QMAIL_HARNESS=${QMAIL_HARNESS:-$QMAIL_SHARED/qmail-harness.sh}
@@ -127,28 +128,12 @@ qmail_setup() {
     fi
     qmh reset "$QMAIL_CACHE/home" >/dev/null || { _qmail_skip_or_fail "harness reset failed"; return 1; }
     eval "$(qmh env "$QMAIL_CACHE/home")"
-    _qmail_trap_exit
+    at_exit qmail_stop
     return 0
 }
 
 # Something that should work did not: a failed case, never a skip.
 _qmail_skip_or_fail() { printf 'not ok - real qmail set up\n#   %s\n' "$1"; }
-
-# qmail_stop at exit, then the EXIT trap found in place (lib.sh removes $T),
-# as tests/lib-dns.sh does.
-_qmail_trap_exit() {
-    local current
-    current=$(trap -p EXIT)
-    case $current in *_qmail_at_exit*) return 0 ;; esac
-    eval "set -- $current"
-    _QMAIL_PREVIOUS_TRAP=${3:-}
-    trap '_qmail_at_exit' EXIT
-}
-
-_qmail_at_exit() {
-    qmail_stop
-    eval "$_QMAIL_PREVIOUS_TRAP"
-}
 
 qmail_start() {
     qmh start-send "$QMH_HOME" >"$T/qmail-start.out" 2>&1 || { cat "$T/qmail-start.out" >&2; return 1; }

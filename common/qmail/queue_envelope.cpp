@@ -51,4 +51,14 @@ std::string delivered_to_line(std::string_view recipient) {
     return line;
 }
 
+std::string delivered_to_from(const Environment& env) {
+    constexpr std::string_view kField = "Delivered-To: ";
+    if (const char* dt = env("DTLINE"); dt && *dt) {
+        const std::string_view line(dt);
+        if (line.starts_with(kField) && line.find('\n') == line.size() - 1) return std::string(line);
+    }
+    if (const char* rcpt = env("RECIPIENT"); rcpt && *rcpt) return delivered_to_line(rcpt);
+    return {};
+}
+
 }  // namespace qauth::qmail

@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "qmail/envelope.hpp"
 #include "util/result.hpp"
 
 namespace qauth::qmail {
@@ -51,5 +52,12 @@ Result<QueueEnvelope> encode_envelope(std::string_view sender, std::span<const s
 /// qmail-local refuses a message that already has this exact line in its
 /// header (5.4.6, looping), before it runs any `.qmail` line.
 std::string delivered_to_line(std::string_view recipient);
+
+/// The Delivered-To line for a program run from a `.qmail` line, to put on
+/// top of the message it queues, as qmail-local's own forward does: $DTLINE
+/// as qmail-local exported it, when it is one such line ("Delivered-To: ",
+/// no other LF, one LF at the end); else delivered_to_line($RECIPIENT) when
+/// $RECIPIENT is set and not empty; else "" (not run by qmail-local).
+std::string delivered_to_from(const Environment& env = process_env);
 
 }  // namespace qauth::qmail

@@ -22,6 +22,7 @@
 
 using namespace qauth;
 using qmail::FilterStatus;
+using test::FakeEnv;
 using test::TempDir;
 
 namespace {
@@ -119,12 +120,24 @@ TEST_CASE("Delivered-To line as qmail-local writes DTLINE") {
     CHECK(qmail::delivered_to_line("") == "Delivered-To: \n");
 }
 
+TEST_CASE("Delivered-To for a .qmail program: $DTLINE when it is one such line, else from $RECIPIENT") {
+    FakeEnv e;
+    CHECK(qmail::delivered_to_from(e.fn()) == "");
+    e.vars["RECIPIENT"] = "qmtest-fwd@qauth.test";
+    CHECK(qmail::delivered_to_from(e.fn()) == "Delivered-To: qmtest-fwd@qauth.test\n");
+    e.vars["DTLINE"] = "Delivered-To: alias-x@qauth.test\n";  // as qmail-local exported it
+    CHECK(qmail::delivered_to_from(e.fn()) == "Delivered-To: alias-x@qauth.test\n");
+    for (const char* bad : {"Delivered-To: a@x", "Delivered-To: a@x\nX-Evil: 1\n", "X-Other: a\n", ""}) {
+        CAPTURE(bad);
+        e.vars["DTLINE"] = bad;
+        CHECK(qmail::delivered_to_from(e.fn()) == "Delivered-To: qmtest-fwd@qauth.test\n");
+    }
+}
+
 TEST_CASE("queue program: $QMAILQUEUE when set and not empty, else HOME/bin/qmail-queue") {
-    std::map<std::string, std::string> vars;
-    qmail::Environment env = [&](const char* n) -> const char* {
-        auto it = vars.find(n);
-        return it == vars.end() ? nullptr : it->second.c_str();
-    };
+    FakeEnv fake;
+    auto& vars = fake.vars;
+    const qmail::Environment env = fake.fn();
     CHECK(qmail::queue_program("/var/qmail", env) == "/var/qmail/bin/qmail-queue");
     CHECK(qmail::queue_program("/opt/qmail/", env) == "/opt/qmail/bin/qmail-queue");
     vars["QMAILQUEUE"] = "";

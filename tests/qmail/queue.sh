@@ -5,9 +5,10 @@
 # with the exact envelope sender (an SRS address, the null sender), several
 # recipients each get it, a large message arrives whole, $QMAILQUEUE is
 # honoured with the exact envelope bytes on fd 1, and its statuses 31 and
-# 82 + fd 6 come back as permanent refusals with the reason. Also what
-# qmail-local gives a |command (DTLINE, RPLINE) and what its &forward adds
-# (Delivered-To only), which srsfilter forward imitates.
+# 82 + fd 6 come back with the reason. Also what qmail-local gives a
+# |command (DTLINE, RPLINE) and what its &forward adds (Delivered-To only),
+# and the client run from a .qmail line as srsfilter forward will be: new
+# sender, $DTLINE on top; a refusal bounces, a failure defers.
 . "$(dirname "$0")/../lib.sh"
 : "${T:?lib.sh did not load}"
 . "$TOP/tests/lib-qmail.sh"
@@ -26,6 +27,29 @@ LOCAL=qmtest@qauth.test
 
 # without_lines N FILE: FILE from line N+1 on (what is below the lines qmail added)
 without_lines() { tail -n +"$(($1 + 1))" "$2"; }
+
+# check_forwarded WHAT RCPT SENDER LOCAL: the copy that reached the remote
+# stand-in for RCPT has envelope sender SENDER and, below its qmail-queue
+# Received line, "Delivered-To: LOCAL" and then $T/msg byte for byte.
+check_forwarded() {
+    local what=$1 d
+    d=$(qmail_wait_remote "$2" 15 2>"$T/err") || { not_ok "$what reached the remote stand-in" "$(cat "$T/err")"; return; }
+    expect_eq "$what: envelope sender" "$3" "$(qmail_remote_sender "$d")"
+    expect_eq "$what: Delivered-To (DTLINE) on top, no Return-Path" "Delivered-To: $4" "$(sed -n 2p "$d/message")"
+    if cmp -s "$T/msg" <(without_lines 3 "$d/message"); then ok "$what: the message below, byte for byte"
+    else not_ok "$what: the message below, byte for byte" "$(head -c 300 "$d/message")"; fi
+}
+
+# qmail_local_status WHAT LOCAL QQ-EXIT LOG-REGEX: a .qmail line for LOCAL
+# runs qq-client with $QMAILQUEUE the recorder exiting QQ-EXIT; qmail-send
+# then logs LOG-REGEX (qmail-local's verdict and qq-client's output).
+qmail_local_status() {
+    echo "$3" >"$rec/exitcode"
+    qmail_dot "$2" "|QMAILQUEUE=$QMH_QQ_RECORDER $QQ_CLIENT --home $QMH_HOME --dtline -- '$NEW' x@remote.example" >/dev/null
+    "$QQ_CLIENT" --home "$QMH_HOME" a@example.org "$2@qauth.test" <"$T/msg" >/dev/null 2>&1
+    expect_match "$1" "$4" "$(qmh wait-log "$QMH_HOME" "$4" 15 2>&1)"
+    rm -f "$rec/exitcode"
+}
 
 # --- local delivery ---------------------------------------------------------------
 out=$("$QQ_CLIENT" --home "$QMH_HOME" --delivered-to fwd@qauth.test a@example.org "$LOCAL" <"$T/msg" 2>&1)
@@ -110,23 +134,28 @@ rm -f "$rec/exitcode" "$rec/errmsg"
 qmail_dot qmtest-fwd "|$QMH_DOT_RECORDER 0" "&fwd-target@remote.example" >/dev/null
 out=$("$QQ_CLIENT" --home "$QMH_HOME" a@example.org qmtest-fwd@qauth.test <"$T/msg" 2>&1)
 expect_eq "queue to qmtest-fwd (|command and &forward): ok" "ok" "$out"
-d=$(qmail_wait_remote fwd-target@remote.example 15 2>"$T/err") || true
+check_forwarded "&forward" fwd-target@remote.example a@example.org qmtest-fwd@qauth.test  # NEWSENDER
 envf=$(find "$QMH_REC_LOCAL" -mindepth 2 -maxdepth 2 -name env 2>/dev/null | head -n1)
 expect_eq "|command: DTLINE is Delivered-To: LOCAL@HOST and a newline" \
     "DTLINE=Delivered-To: qmtest-fwd@qauth.test|" "$( [ -n "$envf" ] && grep -A1 '^DTLINE=' "$envf" | tr '\n' '|' | sed 's/|$//')"
 expect_eq "|command: RPLINE is Return-Path: <SENDER> and a newline" \
     "RPLINE=Return-Path: <a@example.org>|" "$( [ -n "$envf" ] && grep -A1 '^RPLINE=' "$envf" | tr '\n' '|' | sed 's/|$//')"
-if [ -n "$d" ]; then
-    expect_eq "&forward: same envelope sender (NEWSENDER)" "a@example.org fwd-target@remote.example" \
-        "$(qmail_remote_sender "$d") $(qmail_remote_rcpt "$d")"
-    # below the forward's own qmail-queue Received line: DTLINE, then the queued copy
-    expect_eq "&forward prepends Delivered-To (DTLINE) only, no Return-Path" "Delivered-To: qmtest-fwd@qauth.test" \
-        "$(sed -n 2p "$d/message")"
-    if cmp -s "$T/msg" <(without_lines 3 "$d/message"); then ok "&forward: the message below, byte for byte"
-    else not_ok "&forward: the message below, byte for byte" "$(head -c 300 "$d/message")"; fi
-else
-    not_ok "&forward reached the remote stand-in" "$(cat "$T/err")"
-fi
+
+# --- the client run from a .qmail line by qmail-local, as srsfilter forward is -----
+# (as user qmtest, in its home; the sender rewritten, $DTLINE on top)
+NEW='SRS0=abcd=TT=example.org=a@srs.qauth.test'
+qmail_dot qmtest-srsfwd "|$QQ_CLIENT --home $QMH_HOME --dtline -- '$NEW' srs-target@remote.example" >/dev/null
+out=$("$QQ_CLIENT" --home "$QMH_HOME" a@example.org qmtest-srsfwd@qauth.test <"$T/msg" 2>&1)
+expect_eq "queue to qmtest-srsfwd (|qq-client --dtline): ok" "ok" "$out"
+check_forwarded "|qq-client from qmail-local" srs-target@remote.example "$NEW" qmtest-srsfwd@qauth.test
+# its statuses as qmail-local sees them: 100 bounces with the reason, 111 defers
+qmail_local_status "refused by qmail-queue (31): qmail-local bounces (exit 100) with our reason" qmtest-srsbad 31 \
+    'failure: permanent_31_qq-record_exited_31:_mail_server_permanently_refuses'
+qmail_local_status "qmail-queue trouble (53): qmail-local defers (exit 111) with our reason" qmtest-srsdefer 53 \
+    'deferral: temporary_53_qq-record_exited_53:_write_error;_e.g.,_disk_full'
+d=$(qmail_wait_remote a@example.org 15 2>"$T/err") || true
+expect_eq "the bounce goes to the original sender, from <>, with our reason" \
+    "<> 1" "$( [ -n "$d" ] && echo "<$(qmail_remote_sender "$d")> $(grep -c 'qq-record exited 31: mail server permanently refuses' "$d/message")")"
 
 qmail_stop
-expect_eq "queue empty at the end" 0 "$(find "$QMH_HOME/queue/mess" -type f | wc -l)"
+expect_eq "only the deferred message is left in the queue" 1 "$(find "$QMH_HOME/queue/mess" -type f | wc -l)"

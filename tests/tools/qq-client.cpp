@@ -3,10 +3,10 @@
 // with the envelope given as arguments, the way srsfilter forward does:
 //
 //   qq-client [--home DIR] [--program PATH] [--no-fd6] [--delivered-to ADDR]...
-//             [--] SENDER RCPT... < message
+//             [--dtline] [--] SENDER RCPT... < message
 //
 // --delivered-to prepends qmail-local's Delivered-To line for ADDR (repeatable,
-// in order). Prints "ok", or "permanent"/"temporary", the exit value and the
+// in order); --dtline the one qmail-local gave a .qmail program ($DTLINE). Prints "ok", or "permanent"/"temporary", the exit value and the
 // reason on one line (and "custom <text>" on a second line after exit 82),
 // and exits 0, 100 or 111 (DESIGN §3).
 #include <cstdio>
@@ -38,6 +38,7 @@ int main(int argc, char** argv) {
         else if (a == "--program") options.program = value();
         else if (a == "--no-fd6") options.custom_error = false;
         else if (a == "--delivered-to") prefix += qmail::delivered_to_line(value());
+        else if (a == "--dtline") prefix += qmail::delivered_to_from();
         else {
             std::fprintf(stderr, "usage: qq-client: unknown option %s\n", argv[i]);
             return 111;

@@ -58,6 +58,8 @@ FUZZ_RT  ?=
 UNIT_SRC := $(wildcard tests/unit/*.cpp)
 UNIT_OBJ := $(UNIT_SRC:%.cpp=$(BUILD)/obj/%.o)
 BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
+# Test drivers (tests/tools/*.cpp): built with the programs, never installed.
+TOOLS    := $(patsubst tests/tools/%.cpp,$(BUILD)/tests/%,$(wildcard tests/tools/*.cpp))
 MANPAGES := $(wildcard man/*.[1-8])
 
 .PHONY: all deps check check-asan unit bench demo fuzz fuzzers install clean FORCE
@@ -67,8 +69,9 @@ MANPAGES := $(wildcard man/*.[1-8])
 # too, and a new common/*.cpp was then never compiled into an archive newer
 # than the file.
 .SECONDARY: $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.o) \
-            $(FUZZERS:$(BUILD)/bin/%=$(BUILD)/obj/tests/fuzz/%.o) $(BUILD)/obj/tests/fuzz/driver.o
-all: $(BINS) $(BUILD)/bin/unit-tests
+            $(FUZZERS:$(BUILD)/bin/%=$(BUILD)/obj/tests/fuzz/%.o) $(BUILD)/obj/tests/fuzz/driver.o \
+            $(TOOLS:$(BUILD)/tests/%=$(BUILD)/obj/tests/tools/%.o)
+all: $(BINS) $(BUILD)/bin/unit-tests $(TOOLS)
 
 $(BUILD)/obj/%.o: %.cpp
 	@mkdir -p $(@D)
@@ -126,6 +129,10 @@ $(BUILD)/link-flags: FORCE
 endif
 
 $(BUILD)/bin/%: $(BUILD)/obj/cmd/%/main.o $(BUILD)/libqauth.a $(BUILD)/link-flags
+	@mkdir -p $(@D)
+	$(CXX) $(QLDFLAGS) $(LDFLAGS) $< $(BUILD)/libqauth.a $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/tools/%.o $(BUILD)/libqauth.a $(BUILD)/link-flags
 	@mkdir -p $(@D)
 	$(CXX) $(QLDFLAGS) $(LDFLAGS) $< $(BUILD)/libqauth.a $(LDLIBS) -o $@
 
@@ -191,4 +198,5 @@ install: $(BINS)
 clean:
 	rm -rf build build-*
 
--include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZERS:$(BUILD)/bin/%=$(BUILD)/obj/tests/fuzz/%.d) $(BUILD)/obj/tests/fuzz/driver.d $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.d)
+-include $(LIB_OBJ:.o=.d) $(UNIT_OBJ:.o=.d) $(FUZZERS:$(BUILD)/bin/%=$(BUILD)/obj/tests/fuzz/%.d) $(BUILD)/obj/tests/fuzz/driver.d $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.d) \
+         $(TOOLS:$(BUILD)/tests/%=$(BUILD)/obj/tests/tools/%.d)

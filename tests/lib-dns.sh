@@ -37,8 +37,8 @@
 #   dns_delay_stop
 #       Stops that proxy; dns_stop and the next dns_delay_start do too.
 #   dns_stop
-#       Stops the dns_start server. Done at exit anyway (an EXIT trap that
-#       runs the one found in place when dns_start first ran), and the server
+#       Stops the dns_start server. Done at exit anyway (at_exit of
+#       tests/lib-exit.sh, before the EXIT trap found in place), and the server
 #       is killed even then if the script dies by SIGKILL.
 #
 # What is served: each file with a SOA record is a zone of its own; every
@@ -57,6 +57,7 @@
 # Needs (scripts/install-deps): nsd, ldnsutils (ldns-read-zone), iproute2
 # (ip, ss), util-linux (unshare, setpriv, mount).
 
+. "$(dirname "${BASH_SOURCE[0]}")/lib-exit.sh"
 _DNS_PID=${_DNS_PID:-}
 _DNS_DIR=${_DNS_DIR:-}
 _DNS_DELAY_PID=${_DNS_DELAY_PID:-}
@@ -67,7 +68,7 @@ _DNS_PRIVATE_BEHIND=5300
 dns_start() {
     if [ $# -eq 0 ]; then echo "usage: dns_start ZONEFILE..." >&2; return 2; fi
     dns_stop
-    _dns_trap_exit
+    at_exit dns_stop
     _DNS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/qauth-dns.XXXXXX") || return 1
     if ! _dns_build "$_DNS_DIR" "$@"; then dns_stop; return 1; fi
     printf 'nameserver 127.0.0.1\n' >"$_DNS_DIR/resolv.conf"
@@ -229,21 +230,6 @@ _dns_free_port() {
     done
     echo "dns_start: no free port found" >&2
     return 1
-}
-
-# Runs dns_stop at exit, then whatever EXIT trap was set before.
-_dns_trap_exit() {
-    local current
-    current=$(trap -p EXIT)
-    case $current in *_dns_at_exit*) return 0 ;; esac
-    eval "set -- $current"
-    _DNS_PREVIOUS_TRAP=${3:-}
-    trap '_dns_at_exit' EXIT
-}
-
-_dns_at_exit() {
-    dns_stop
-    eval "$_DNS_PREVIOUS_TRAP"
 }
 
 # The zone files of DIR from the records of FILE...: ldns-read-zone writes

@@ -21,6 +21,12 @@ std::string control_dir_from(std::string_view option) {
     return "/var/qmail/control";
 }
 
+std::string qmail_home_from(std::string_view option) {
+    if (!option.empty()) return std::string(option);
+    if (const char* env = std::getenv("QMAIL_HOME"); env && *env) return env;
+    return "/var/qmail";
+}
+
 Result<ControlDir> open_control_dir(std::string_view option) {
     std::string dir = control_dir_from(option);
     struct stat st;

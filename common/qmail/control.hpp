@@ -15,6 +15,13 @@ namespace qauth::qmail {
 /// /var/qmail/control.
 std::string control_dir_from(std::string_view option);
 
+/// The qmail home directory (conf-qmail; where bin/qmail-queue is and the
+/// directory qmail-queue runs in): `option` if non-empty, else $QMAIL_HOME
+/// when set and non-empty, else /var/qmail. The same order as
+/// control_dir_from(); the two are independent (a test control directory
+/// does not move the qmail home).
+std::string qmail_home_from(std::string_view option);
+
 class ControlDir;
 
 /// The control directory control_dir_from(`option`), which must exist: a

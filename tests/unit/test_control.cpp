@@ -153,20 +153,29 @@ TEST_CASE("control number: non-negative decimal, fallback when missing, errors n
     }
 }
 
-TEST_CASE("control dir: the option, else $QMAIL_CONTROL, else /var/qmail/control") {
-    {
-        EnvVar env("QMAIL_CONTROL", "/etc/qmail-env");
-        CHECK(qmail::control_dir_from("/opt/control") == "/opt/control");
-        CHECK(qmail::control_dir_from("") == "/etc/qmail-env");
-    }
-    {
-        EnvVar env("QMAIL_CONTROL", "");
-        CHECK(qmail::control_dir_from("") == "/var/qmail/control");
-    }
-    {
-        EnvVar env("QMAIL_CONTROL", nullptr);
-        CHECK(qmail::control_dir_from("") == "/var/qmail/control");
-        CHECK(qmail::control_dir_from("relative/control") == "relative/control");
+TEST_CASE("control dir: the option, else $QMAIL_CONTROL, else /var/qmail/control; qmail home likewise") {
+    struct Rule {
+        const char* var;
+        std::string (*from)(std::string_view);
+        const char* fallback;
+    };
+    for (const Rule& r : {Rule{"QMAIL_CONTROL", qmail::control_dir_from, "/var/qmail/control"},
+                          Rule{"QMAIL_HOME", qmail::qmail_home_from, "/var/qmail"}}) {
+        CAPTURE(r.var);
+        {
+            EnvVar env(r.var, "/etc/qmail-env");
+            CHECK(r.from("/opt/control") == "/opt/control");
+            CHECK(r.from("") == "/etc/qmail-env");
+        }
+        {
+            EnvVar env(r.var, "");
+            CHECK(r.from("") == r.fallback);
+        }
+        {
+            EnvVar env(r.var, nullptr);
+            CHECK(r.from("") == r.fallback);
+            CHECK(r.from("relative/control") == "relative/control");
+        }
     }
     CHECK(qmail::ControlDir("/c").path("me") == "/c/me");
     CHECK(qmail::ControlDir("/c/").path("me") == "/c/me");

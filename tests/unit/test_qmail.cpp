@@ -28,15 +28,7 @@ TEST_CASE("status model: filter exits map to qmail-queue statuses (DESIGN 3)") {
 
 namespace {
 
-struct FakeEnv {
-    std::map<std::string, std::string> vars;
-    qmail::Environment fn() const {
-        return [this](const char* name) -> const char* {
-            auto it = vars.find(name);
-            return it == vars.end() ? nullptr : it->second.c_str();
-        };
-    }
-};
+using test::FakeEnv;
 
 mail::Header header_of(const std::string& text) { return test::read_message(text).header; }
 

@@ -23,6 +23,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <sstream>
 #include <string>
 #include <unistd.h>
@@ -99,6 +101,19 @@ inline Parsed read_message(const std::string& input, std::size_t max_header = ma
     std::fclose(f);
     return p;
 }
+
+/// An environment for the code that takes a qmail::Environment (a function
+/// from a variable's name to its value, nullptr when unset): the variables
+/// in `vars`, nothing else. fn() refers to this object.
+struct FakeEnv {
+    std::map<std::string, std::string> vars;
+    std::function<const char*(const char*)> fn() const {
+        return [this](const char* name) -> const char* {
+            auto it = vars.find(name);
+            return it == vars.end() ? nullptr : it->second.c_str();
+        };
+    }
+};
 
 /// A fresh directory under /tmp, removed with its contents at scope exit.
 struct TempDir {

@@ -67,6 +67,7 @@
 : "${T:?lib.sh did not load}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$TOP/tests/lib-dns.sh"
+. "$HERE/peers.bash"
 
 cat >"$T/spec" <<'EOF'
 # --- the policies ------------------------------------------------------------------
@@ -245,23 +246,13 @@ M | mailfrom-domain-form
 D | mailfrom-domain-form | authheaders | crash p=IndexError | RFC 8601 2.2, 2.7.2: smtp.mailfrom is the domain (the form RFC 8601 2.7.2 recommends) or the address; authheaders looks for the "@" and raises IndexError on the domain form
 EOF
 
-# spec KIND: the KIND lines of the spec, without the kind, fields joined by '|'
-# without the spaces around them.
-spec() { grep -E "^$1 *\|" "$T/spec" | sed -E 's/^[A-Z] *\| *//; s/ *\| */|/g; s/ +$//'; }
 
 # --- the zone, the messages, the cases -----------------------------------------------
 { printf '$TTL 60\n'; spec Z | tr '|' ' '; } >"$T/peers.zone"
 mkdir -p "$T/msg" "$T/od" "$T/ctl" && echo mx.test >"$T/ctl/me"
 spec C >"$T/cases"
 ncases=$(wc -l <"$T/cases")
-expect_eq "spec: at least 40 cases, names unique" "yes 0" \
-    "$([ "$ncases" -ge 40 ] && echo yes || echo "$ncases") $(cut -d'|' -f1 "$T/cases" | sort | uniq -d | wc -l)"
-for k in D W B M; do
-    unknown=$(spec "$k" | cut -d'|' -f1 | sort -u | grep -vxF -f <(cut -d'|' -f1 "$T/cases"))
-    expect_eq "spec: every $k line names a case" "" "$unknown"
-done
-expect_eq "spec: every D line names opendmarc or authheaders" "" \
-    "$(spec D | cut -d'|' -f2 | sort -u | grep -vxE 'opendmarc|authheaders')"
+check_spec 40 "D W B M" D 'opendmarc|authheaders'
 
 # message NAME FROM RESULTS: the case's message, our A-R field on top.
 message() {
@@ -284,16 +275,6 @@ while IFS='|' read -r name from results _; do
 done <"$T/cases"
 
 # --- the peers ---------------------------------------------------------------------------
-peers= missing_peers=
-require_peers=; { [ "${CI:-}" = true ] || [ "${QAUTH_REQUIRE_TESTDATA:-}" = 1 ]; } && require_peers=1
-have_peer() {  # have_peer NAME CHECK...: adds NAME to $peers, or reports it missing
-    local name=$1; shift
-    if "$@" >/dev/null 2>&1; then peers="$peers $name"; return 0; fi
-    printf '# missing peer: %s (scripts/install-deps installs it)\n' "$name"
-    missing_peers="$missing_peers $name"
-    if [ -n "$require_peers" ]; then not_ok "peer $name installed (required: CI=true or QAUTH_REQUIRE_TESTDATA=1)"; fi
-    return 1
-}
 have_peer opendmarc test -x /usr/sbin/opendmarc
 have_peer authheaders /usr/bin/python3 -c 'import authheaders'
 
@@ -373,6 +354,8 @@ ours() {
 }
 
 declare -A want walk bug listed agree
+# authheaders has no disposition: it reports RESULT p=POLICY.
+peer_want() { if [ "$1" = authheaders ]; then echo "${2% dis=*}"; else echo "$2"; fi; }
 while IFS='|' read -r name _ _ r p d; do want[$name]="$r p=$p dis=$d"; done < <(spec C)
 while IFS='|' read -r name a _; do walk[$name]=$a; done < <(spec W)
 while IFS='|' read -r name a why; do bug[$name]="$a|$why"; done < <(spec B)
@@ -386,33 +369,11 @@ while IFS='|' read -r name from results _; do
         expected="$expected address-form=[$w]" actual="$actual address-form=[$(ours "$T/msg/$name.addr" --discovery psl)]"
     fi
     notes=() mark=
-    for p in $peers; do
-        pw=$w; [ "$p" = authheaders ] && pw=${w% dis=*}
-        got=${res[$p,$name]:-no-answer} l=${listed[$name,$p]:-}
-        [ "$got" = "$pw" ] && agree[$p]=$((agree[$p] + 1))
-        [ -z "$l" ] || pw=${l%%|*}
-        expected="$expected $p=[$pw]" actual="$actual $p=[$got]"
-        [ -z "$l" ] || notes+=("$p listed: ${l#*|}") mark="$mark $p"
-    done
-    what="$name: From ${from} / $results"
-    if [ -n "${bug[$name]:-}" ]; then  # a known bug fails whatever happens
-        b=${bug[$name]}
-        if [ "$o" = "${b%%|*}" ]; then
-            not_ok "$what: known bug of dmarccheck: ${b%%|*}, RFC 7489 says $w" "${b#*|}" "actual:   $actual"
-        else
-            not_ok "$what: the known bug (${b%%|*}) is gone: remove the B line" "expected: $expected" "actual:   $actual"
-        fi
-    elif [ "$expected" = "$actual" ]; then
-        ok "$what => $w${mark:+ (listed:$mark)}"
-    else
-        not_ok "$what" "expected: $expected" "actual:   $actual" "${notes[@]}" \
-            "trace: dmarccheck --trace --dns-zone ZONE --discovery psl < message (tests/interop/dmarc-peers.sh)"
-    fi
+    compare_peers "$name" "$w"
+    verdict "$name" "$name: From ${from} / $results" "$o" "$w" dmarccheck "RFC 7489" \
+        "dmarccheck --trace --dns-zone ZONE --discovery psl < message (tests/interop/dmarc-peers.sh)"
     for p in $missing_peers; do skip "$name: $p" "peer $p not installed"; done
 done <"$T/cases"
 
-for p in $peers; do
-    printf '# %s gives the RFC 7489 answer in %d of %d cases; %d disagreements are listed\n' \
-        "$p" "${agree[$p]}" "$ncases" "$(spec D | awk -F'|' -v p="$p" '$2 == p' | wc -l)"
-done
+peer_summary "$ncases" "RFC 7489"
 printf '# the peers took %s s for %d cases\n' "$elapsed" "$ncases"

@@ -37,16 +37,24 @@
 #   D | NAME | PEER | ANSWER | why (RFC section)
 #   W | NAME | dmarccheck's answer in RFC 9989 mode | why (RFC 9989 section)
 #   B | NAME | dmarccheck's answer | why
+#   M | NAME: authheaders gets the message as written (it gets smtp.mailfrom=
+#       postmaster@DOMAIN for smtp.mailfrom=DOMAIN elsewhere, see below)
 #
 # Where the peers are wrong per the RFC (the D lines, in short):
 #   - OpenDMARC ignores an spf= result whose smtp.mailfrom is an address
 #     (RFC 8601 2.2, 2.7.2: address or domain);
 #   - OpenDMARC does not implement np= (RFC 9091 4): a non-existent
 #     subdomain gets sp=;
-#   - OpenDMARC: a record without p= but with a valid rua= is permerror,
-#     RFC 7489 6.6.3 says act as p=none;
 #   - OpenDMARC: a p=reject message outside the pct= sample gets dis=none,
 #     RFC 7489 6.6.4 says quarantine;
+#   - OpenDMARC aligns a d= or SPF domain below the From domain in strict
+#     mode, and in relaxed mode a d= that is a public suffix above it (com,
+#     co.uk) (RFC 7489 3.1.1, 3.1.2, 3.2);
+#   - OpenDMARC reads only the first TXT record at _dmarc: two v=DMARC1
+#     records are not "no policy", and a v=DMARC1 record behind another
+#     TXT record is not found (RFC 7489 6.6.3 steps 4-6);
+#   - OpenDMARC: a record without a valid p= is permerror, with or without
+#     rua= (RFC 7489 6.6.3: p=none with a valid rua=, else no DMARC);
 #   - OpenDMARC: no From field gets no result at all (RFC 7489 6.6.1: the
 #     message is not valid; dmarccheck says permerror);
 #   - authheaders cuts the From and smtp.mailfrom domains at the first
@@ -54,8 +62,14 @@
 #     4.1.2: LDH labels), so my-org.com is looked up as "my";
 #   - authheaders reads only the first dkim= result of the field (RFC 7489
 #     4.2, 6.6.2: any aligned DKIM pass passes);
-#   - authheaders: a record without p= but with rua= is dmarc=none (RFC 7489
-#     6.6.3: act as p=none);
+#   - authheaders: a record without p= but with rua= is dmarc=none, one
+#     with an invalid p= and rua= reports that p= (RFC 7489 6.6.3: act as
+#     p=none);
+#   - authheaders applies sp= to the domain that publishes the record
+#     (RFC 7489 6.3: sp= is for its subdomains);
+#   - authheaders crashes (IndexError) on smtp.mailfrom=DOMAIN, the form
+#     RFC 8601 2.7.2 recommends: it gets postmaster@DOMAIN in every case
+#     but one;
 #   - authheaders crashes (UnboundLocalError) on a message without From.
 #
 # One dns_private namespace for OpenDMARC, one process for authheaders, a
@@ -193,7 +207,7 @@ Z | notdmarc.com.         A    192.0.2.1
 Z | _dmarc.notdmarc.com.  TXT  "v=spf1 -all"
 Z | _dmarc.notdmarc.com.  TXT  "v=DMARC1; p=reject"
 C | other-txt-too       | a@notdmarc.com | spf=fail smtp.mailfrom=notdmarc.com; dkim=none | fail | reject | reject
-D | other-txt-too       | opendmarc | none p=- dis=- | RFC 7489 6.6.3 step 4: TXT records that do not start with v=DMARC1 are discarded and the one DMARC record is used; OpenDMARC finds no policy when another TXT record comes first
+D | other-txt-too       | opendmarc | none p=- dis=- | RFC 7489 6.6.3 step 4: TXT records that do not start with v=DMARC1 are discarded and the one DMARC record is used; OpenDMARC reads only the first TXT record of the answer (NSD serves them in zone order: the v=spf1 one), so the order decides
 Z | split.com.            A    192.0.2.1
 Z | _dmarc.split.com.     TXT  "v=DMARC1; " "p=quarantine"
 C | split-strings       | a@split.com | spf=fail smtp.mailfrom=split.com; dkim=none | fail | quarantine | quarantine

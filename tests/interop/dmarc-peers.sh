@@ -155,6 +155,14 @@ D | nx-np-none          | opendmarc | fail p=quarantine dis=quarantine | RFC 909
 C | nx-no-np            | a@nx.rej.com | spf=fail smtp.mailfrom=nx.rej.com; dkim=none | fail | reject | reject
 C | nx-np-pass          | a@nx.sp.com | spf=none smtp.mailfrom=other.net; dkim=pass header.d=sp.com | pass | none | none
 D | nx-np-pass          | opendmarc | pass p=quarantine dis=none | RFC 9091 4: the applicable policy of a non-existent subdomain is np= (none); OpenDMARC 1.4 does not implement np= and reports sp=
+Z | txt.sp.com.           TXT  "not an address"
+Z | x.ent.sp.com.         A    192.0.2.1
+C | txt-only-np         | a@txt.sp.com | spf=fail smtp.mailfrom=txt.sp.com; dkim=none | fail | none | none
+W | txt-only-np         | fail p=quarantine dis=quarantine | RFC 9989 takes RFC 8020's non-existent domain (NXDOMAIN); txt.sp.com has a TXT record, so it exists and gets sp=; RFC 9091 2.7: no A, AAAA and MX records make it non-existent (np=)
+D | txt-only-np         | opendmarc | fail p=quarantine dis=quarantine | RFC 9091 2.7, 4: a name without A, AAAA and MX records is non-existent and gets np=; OpenDMARC 1.4 does not implement np= and applies sp=
+C | ent-np              | a@ent.sp.com | spf=fail smtp.mailfrom=ent.sp.com; dkim=none | fail | none | none
+W | ent-np              | fail p=quarantine dis=quarantine | RFC 9989 after RFC 8020: ent.sp.com has a name below it, so its queries are no data, not NXDOMAIN: it exists and gets sp=; RFC 9091 2.7 counts no data for A, AAAA and MX as non-existent (np=)
+D | ent-np              | opendmarc | fail p=quarantine dis=quarantine | RFC 9091 2.7, 4: no A, AAAA and MX records is non-existent, np=; OpenDMARC 1.4 does not implement np= and applies sp=
 C | deep-sub            | a@a.b.c.deep.com | spf=none smtp.mailfrom=other.net; dkim=pass header.d=deep.com | pass | quarantine | none
 C | deep-sub-fail       | a@a.b.c.deep.com | spf=pass smtp.mailfrom=other.net; dkim=pass header.d=b.other.net | fail | quarantine | quarantine
 C | upper-from          | a@REJ.COM | spf=pass smtp.mailfrom=rej.com; dkim=none | pass | reject | none

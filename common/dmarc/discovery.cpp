@@ -1,8 +1,11 @@
 #include "dmarc/discovery.hpp"
 
+#include <iterator>
+#include <span>
 #include <vector>
 
 #include "dns/org_domain.hpp"
+#include "dns/text.hpp"
 #include "util/strings.hpp"
 
 namespace qauth::dmarc {
@@ -110,6 +113,41 @@ std::string org_of_walk(const std::string& domain, const std::vector<std::pair<s
     return name;
 }
 
+/// Whether a From domain is a non-existent domain, for np=, or the query
+/// that failed.
+struct Existence {
+    bool nonexistent = false;
+    std::string failed;  ///< "NAME TYPE" of a temporary DNS failure
+};
+
+/// RFC 9989 takes RFC 8020's meaning: a name is non-existent when a query
+/// for it is NXDOMAIN, so one A query answers. RFC 9091 §2.7, which added
+/// np= to RFC 7489, is broader: "a domain for which there is an NXDOMAIN or
+/// NODATA response for A, AAAA, and MX records", so in psl mode a name
+/// with other records only (a TXT record, or only names below it) is
+/// non-existent too. NXDOMAIN ends it at once: then no type has data (RFC
+/// 8020); so does the first record found.
+Existence existence(dns::Resolver& dns, const std::string& name, Discovery mode, const Trace& trace) {
+    static constexpr dns::RrType kRfc9091[] = {dns::RrType::A, dns::RrType::AAAA, dns::RrType::MX};
+    const std::span<const dns::RrType> types(kRfc9091, mode == Discovery::Psl ? std::size(kRfc9091) : 1);
+    for (const dns::RrType type : types) {
+        const std::string q = name + " " + std::string(dns::type_name(type));
+        const dns::Answer a = dns.query(name, type);
+        if (a.status == dns::Status::TempFail) return {false, q};
+        if (a.status == dns::Status::NxDomain) {
+            say(trace, "dns " + q + ": NXDOMAIN: a non-existent subdomain");
+            return {true, {}};
+        }
+        if (a.status == dns::Status::Answer || mode == Discovery::TreeWalk) {
+            say(trace, "dns " + q + ": " + (a.status == dns::Status::Answer ? "exists" : "no data: exists"));
+            return {};
+        }
+        say(trace, "dns " + q + ": no data");
+    }
+    say(trace, "no A, AAAA or MX record: a non-existent subdomain (RFC 9091 2.7)");
+    return {true, {}};
+}
+
 }  // namespace
 
 Result<std::string> organizational_domain(dns::Resolver& dns, const dns::Domain& d, Discovery mode,
@@ -161,10 +199,9 @@ Discovered discover(dns::Resolver& dns, const dns::Domain& from, Discovery mode,
     out.reason = "policy of " + out.policy->domain;
     if (out.policy->domain != from.str()) {
         // np= (RFC 9091 §4, RFC 9989): does the From domain exist at all?
-        const dns::Answer a = dns.query(from.str(), dns::RrType::A);
-        if (a.status == dns::Status::TempFail) return temp("DNS failure looking up " + from.str());
-        out.nonexistent = a.status == dns::Status::NxDomain;
-        say(trace, "dns " + from.str() + " A: " + (out.nonexistent ? "NXDOMAIN: a non-existent subdomain" : "exists"));
+        const Existence e = existence(dns, from.str(), mode, trace);
+        if (!e.failed.empty()) return temp("DNS failure looking up " + e.failed);
+        out.nonexistent = e.nonexistent;
     }
     return out;
 }

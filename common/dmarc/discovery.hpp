@@ -40,8 +40,10 @@ struct Discovered {
     DmarcResult error = DmarcResult::None;
     std::optional<Found> policy;  ///< nullopt: no policy, DMARC does not apply
     std::string org_domain;       ///< the From domain's organizational domain
-    /// The From domain does not exist (NXDOMAIN), for np= (RFC 9989); only
-    /// asked when the policy came from another name.
+    /// The From domain is a non-existent domain, for np=: NXDOMAIN (RFC
+    /// 9989, after RFC 8020), or in psl mode also no data for A, AAAA and
+    /// MX (RFC 9091 §2.7); only asked when the policy came from another
+    /// name.
     bool nonexistent = false;
     std::string reason;  ///< one line: where the policy came from, or why none
 };

@@ -33,6 +33,7 @@
 : "${T:?lib.sh did not load}"
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$TOP/tests/lib-dns.sh"
+. "$HERE/peers.bash"
 
 cat >"$T/spec" <<'EOF'
 # --- hosts the cases point at -------------------------------------------------
@@ -402,9 +403,6 @@ C | exp-twice       | 192.0.2.1 | alice@exp-twice.peers.test | mail.peers.test |
 D | exp-twice       | libspf2 | fail | RFC 7208 6: a second exp= is permerror, as a second redirect= is; libspf2 uses the first one
 EOF
 
-# spec KIND: the KIND lines of the spec, without the kind, fields joined by '|'
-# without the spaces around them.
-spec() { grep -E "^$1 *\|" "$T/spec" | sed -E 's/^[A-Z] *\| *//; s/ *\| */|/g; s/ +$//'; }
 
 # --- the zone, and the cases as NAME|IP|SENDER|HELO lines for the peers ----------
 {
@@ -413,14 +411,7 @@ spec() { grep -E "^$1 *\|" "$T/spec" | sed -E 's/^[A-Z] *\| *//; s/ *\| */|/g; s
 } >"$T/peers.zone"
 spec C | awk -F'|' -v OFS='|' '{ s = $3; if (s == "<>") s = ""; print $1, $2, s, $4 }' >"$T/cases"
 ncases=$(wc -l <"$T/cases")
-expect_eq "spec: at least 40 cases, names unique" "yes 0" \
-    "$([ "$ncases" -ge 40 ] && echo yes || echo "$ncases") $(cut -d'|' -f1 "$T/cases" | sort | uniq -d | wc -l)"
-for k in D X E B; do
-    unknown=$(spec "$k" | cut -d'|' -f1 | sort -u | grep -vxF -f <(cut -d'|' -f1 "$T/cases"))
-    expect_eq "spec: every $k line names a case" "" "$unknown"
-done
-expect_eq "spec: every D and X line names pyspf or libspf2" "" \
-    "$({ spec D; spec X; } | cut -d'|' -f2 | sort -u | grep -vxE 'pyspf|libspf2')"
+check_spec 40 "D X E B" "D X" 'pyspf|libspf2'
 
 if dns_start "$T/peers.zone" 2>"$T/dns.err"; then ok "dns_start serves the peers zone"; else
     not_ok "dns_start serves the peers zone" "$(head -c 400 "$T/dns.err")"
@@ -428,16 +419,6 @@ if dns_start "$T/peers.zone" 2>"$T/dns.err"; then ok "dns_start serves the peers
 fi
 
 # --- the peers, each in one batch in one private namespace ------------------------
-peers= missing_peers=
-require_peers=; { [ "${CI:-}" = true ] || [ "${QAUTH_REQUIRE_TESTDATA:-}" = 1 ]; } && require_peers=1
-have_peer() {  # have_peer NAME CHECK...: adds NAME to $peers, or reports it missing
-    local name=$1; shift
-    if "$@" >/dev/null 2>&1; then peers="$peers $name"; return 0; fi
-    printf '# missing peer: %s (scripts/install-deps installs it)\n' "$name"
-    missing_peers="$missing_peers $name"
-    if [ -n "$require_peers" ]; then not_ok "peer $name installed (required: CI=true or QAUTH_REQUIRE_TESTDATA=1)"; fi
-    return 1
-}
 have_peer pyspf /usr/bin/python3 -c 'import spf'
 have_peer libspf2 test -x /usr/bin/spfquery.libspf2
 have_peer pyspf-cli test -x /usr/bin/spfquery.pyspf
@@ -516,27 +497,9 @@ while IFS='|' read -r name ip sender helo; do
     [ "$rc" = 0 ] || ours="exit-$rc"
     expected="spfcheck=$w" actual="spfcheck=${ours:-none-printed}"
     notes=() mark=
-    for p in $peers; do
-        got=${res[$p,$name]:-no-answer} l=${listed[$name,$p]:-}
-        pw=${l:+${l%%|*}}
-        [ "$got" = "$w" ] && agree[$p]=$((agree[$p] + 1))
-        expected="$expected $p=${pw:-$w}" actual="$actual $p=$got"
-        [ -z "$l" ] || notes+=("$p listed: ${l#*|}") mark="$mark $p"
-    done
-    what="$name: $ip ${sender:-<>}/$helo"
-    if [ -n "${bug[$name]:-}" ]; then  # a known bug fails whatever happens
-        b=${bug[$name]}
-        if [ "$ours" = "${b%%|*}" ]; then
-            not_ok "$what: known bug of spfcheck: ${b%%|*}, RFC 7208 says $w" "${b#*|}" "actual:   $actual"
-        else
-            not_ok "$what: the known bug (${b%%|*}) is gone: remove the B line" "expected: $expected" "actual:   $actual"
-        fi
-    elif [ "$expected" = "$actual" ]; then
-        ok "$what => $actual${mark:+ (listed:$mark)}"
-    else
-        not_ok "$what" "expected: $expected" "actual:   $actual" "${notes[@]}" \
-            "trace: spfcheck --trace --dns-server \$DNS_SERVER --ip $ip --sender '$sender' --helo $helo"
-    fi
+    compare_peers "$name" "$w"
+    verdict "$name" "$name: $ip ${sender:-<>}/$helo" "$ours" "$w" spfcheck "RFC 7208" \
+        "spfcheck --trace --dns-server \$DNS_SERVER --ip $ip --sender '$sender' --helo $helo"
     for p in ${missing_peers/pyspf-cli/}; do skip "$name: $p" "peer $p not installed"; done
 
     # The explanation of a fail: spfcheck's refusal text in mode 3.
@@ -553,8 +516,5 @@ while IFS='|' read -r name ip sender helo; do
     expect_eq "$name: explanation" "$expected" "$actual"
 done <"$T/cases"
 
-for p in $peers; do
-    printf '# %s gives the expected result in %d of %d cases; %d disagreements are listed\n' \
-        "$p" "${agree[$p]}" "$ncases" "$(spec D | awk -F'|' -v p="$p" '$2 == p' | wc -l)"
-done
+peer_summary "$ncases" "expected"
 printf '# the peers took %s s for %d cases\n' "$elapsed" "$ncases"

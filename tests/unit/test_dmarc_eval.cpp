@@ -21,6 +21,10 @@ const std::string kZone = R"(
 _dmarc.example.com.        TXT "v=DMARC1; p=reject; sp=quarantine; np=reject"
 example.com.               A   192.0.2.1
 sub.example.com.           A   192.0.2.2
+txt.example.com.           TXT "no address here"
+a.ent.example.com.         A   192.0.2.4
+mx.example.com.            MX  10 mail.example.net.
+v6.example.com.            AAAA 2001:db8::1
 _dmarc.none.example.       TXT "v=DMARC1; p=none"
 _dmarc.strict.example.     TXT "v=DMARC1; p=reject; adkim=s; aspf=s"
 _dmarc.test.example.       TXT "v=DMARC1; p=reject; t=y"
@@ -94,6 +98,22 @@ TEST_CASE("dmarc eval: sp= for an existing subdomain, np= for a non-existent one
         CHECK(v.policy == Policy::Quarantine);
         v = f.run("nothere.example.com", {}, mode);
         CHECK(v.policy == Policy::Reject);  // np=reject
+    }
+}
+
+TEST_CASE("dmarc eval: np= for a name without A, AAAA and MX records in psl mode (RFC 9091 2.7)") {
+    Fixture f;
+    // RFC 9091 2.7: "NXDOMAIN or NODATA response for A, AAAA, and MX
+    // records"; RFC 9989 keeps RFC 8020's NXDOMAIN.
+    for (const char* name : {"txt.example.com", "ent.example.com"}) {
+        CAPTURE(name);
+        CHECK(f.run(name, {}, Discovery::Psl).policy == Policy::Reject);           // np=reject
+        CHECK(f.run(name, {}, Discovery::TreeWalk).policy == Policy::Quarantine);  // exists: sp=
+    }
+    for (const char* name : {"mx.example.com", "v6.example.com", "a.ent.example.com"}) {
+        CAPTURE(name);
+        CHECK(f.run(name, {}, Discovery::Psl).policy == Policy::Quarantine);
+        CHECK(f.run(name, {}, Discovery::TreeWalk).policy == Policy::Quarantine);
     }
 }
 

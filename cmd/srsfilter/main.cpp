@@ -4,7 +4,6 @@
 // Modes: --rewrite ADDRESS and --reverse ADDRESS print the result on
 // stdout. Each mode is one function below taking the shared options, so
 // that the .qmail modes (forward ADDRESS..., reverse) join as subcommands.
-#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <optional>
@@ -14,7 +13,7 @@
 #include "srs/config.hpp"
 #include "srs/guarded.hpp"
 #include "util/io.hpp"
-#include "util/strings.hpp"
+#include "util/diag.hpp"
 
 using namespace qauth;
 
@@ -35,7 +34,7 @@ srs::Params params_for(srs::Operation op, const srs::Overrides& o) {
 
 /// Ends with 100 and the SMTP-ready reason on stderr.
 [[noreturn]] void refuse(const Error& e) {
-    std::fprintf(stderr, "%s\n", printable(e.reason).c_str());
+    diag(kProg, "", e.reason);
     std::exit(qmail::exit_code(qmail::FilterStatus::Permanent));
 }
 

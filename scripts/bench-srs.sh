@@ -12,52 +12,58 @@
 
 SRS_SENDER=Some.User@example.com
 
+# srs_ir KEY CMD...: callgrind's Ir of one run of CMD
+srs_ir() {
+    local key=$1 n
+    shift
+    n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
+    record "$key" "${n:-n/a}"
+}
+# srs_ms KEY N CMD...: mean wall milliseconds of N runs of CMD
+srs_ms() {
+    local key=$1 n=$2 s e
+    shift 2
+    s=$EPOCHREALTIME; for _ in $(seq "$n"); do "$@" >/dev/null 2>&1; done; e=$EPOCHREALTIME
+    record "$key" "$(awk -v s="$s" -v e="$e" -v n="$n" 'BEGIN { printf "%.2f\n", (e - s) * 1000 / n }')"
+}
+
 srs_measure() {
-    local d build n runs=$((RUNS * 20)) s e minted
+    local d build k minted
     if ! command -v srs >/dev/null 2>&1; then say "srs: Mail::SRS's srs is missing (scripts/install-deps)"; FAILED=1; return; fi
     mkdir -p "$B/srsctl"
     echo srs.bench >"$B/srsctl/srs_domain"
     (umask 077 && printf 'bench secret\n' >"$B/srsctl/srs_secrets")
     printf 'ours.bench\n.sub.ours.bench\n' >"$B/srsctl/rcpthosts"
     echo localhost >"$B/srsctl/locals"
-    SRS_PEER_FWD=(srs "--secret=bench secret" --alias=srs.bench "$SRS_SENDER")
-    record srs.fwd.peer.result "$("${SRS_PEER_FWD[@]}" 2>/dev/null)"
+    local peer_fwd=(srs "--secret=bench secret" --alias=srs.bench "$SRS_SENDER")
+    record srs.fwd.peer.result "$("${peer_fwd[@]}" 2>/dev/null)"
     minted=$(fig srs.fwd.peer.result)
-    SRS_PEER_REV=(srs "--secret=bench secret" --reverse "$minted")
-    record srs.rev.peer.result "$("${SRS_PEER_REV[@]}" 2>/dev/null)"
+    local peer_rev=(srs "--secret=bench secret" --reverse "$minted")
+    record srs.rev.peer.result "$("${peer_rev[@]}" 2>/dev/null)"
     for build in default static; do
         d=$bin; [ $build = static ] && d=${sbin:-}
         [ -n "$d" ] && [ -x "$d/srsfilter" ] || continue
-        SRS_FWD=("$d/srsfilter" --control-dir "$B/srsctl" --rewrite "$SRS_SENDER")
-        SRS_REV=("$d/srsfilter" --control-dir "$B/srsctl" --reverse "$minted")
-        record "srs.fwd.$build.result" "$("${SRS_FWD[@]}" 2>/dev/null)"
-        record "srs.rev.$build.result" "$("${SRS_REV[@]}" 2>/dev/null)"
+        local fwd=("$d/srsfilter" --control-dir "$B/srsctl" --rewrite "$SRS_SENDER")
+        local rev=("$d/srsfilter" --control-dir "$B/srsctl" --reverse "$minted")
+        record "srs.fwd.$build.result" "$("${fwd[@]}" 2>/dev/null)"
+        record "srs.rev.$build.result" "$("${rev[@]}" 2>/dev/null)"
         for k in fwd rev; do
             if [ "$(fig "srs.$k.$build.result")" != "$(fig "srs.$k.peer.result")" ]; then
                 say "srs $k ($build): srsfilter gave $(fig "srs.$k.$build.result"), srs $(fig "srs.$k.peer.result")"
                 FAILED=1
             fi
         done
-        n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "${SRS_FWD[@]}" 2>&1 >/dev/null | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
-        record "srs.fwd.$build.ir" "${n:-n/a}"
-        n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "${SRS_REV[@]}" 2>&1 >/dev/null | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
-        record "srs.rev.$build.ir" "${n:-n/a}"
+        srs_ir "srs.fwd.$build.ir" "${fwd[@]}"
+        srs_ir "srs.rev.$build.ir" "${rev[@]}"
         if [ $build = default ]; then
-            s=$EPOCHREALTIME; for _ in $(seq $runs); do "${SRS_FWD[@]}" >/dev/null 2>&1; done; e=$EPOCHREALTIME
-            record srs.fwd.default.ms "$(awk -v s="$s" -v e="$e" -v n="$runs" 'BEGIN { printf "%.2f\n", (e - s) * 1000 / n }')"
-            s=$EPOCHREALTIME; for _ in $(seq $runs); do "${SRS_REV[@]}" >/dev/null 2>&1; done; e=$EPOCHREALTIME
-            record srs.rev.default.ms "$(awk -v s="$s" -v e="$e" -v n="$runs" 'BEGIN { printf "%.2f\n", (e - s) * 1000 / n }')"
+            srs_ms srs.fwd.default.ms $((RUNS * 20)) "${fwd[@]}"
+            srs_ms srs.rev.default.ms $((RUNS * 20)) "${rev[@]}"
         fi
     done
-    n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "${SRS_PEER_FWD[@]}" 2>&1 >/dev/null | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
-    record srs.fwd.peer.ir "${n:-n/a}"
-    n=$(valgrind --tool=callgrind --callgrind-out-file=/dev/null "${SRS_PEER_REV[@]}" 2>&1 >/dev/null | sed -n 's/.*Collected : \([0-9]*\).*/\1/p')
-    record srs.rev.peer.ir "${n:-n/a}"
-    runs=$((RUNS * 4))
-    s=$EPOCHREALTIME; for _ in $(seq $runs); do "${SRS_PEER_FWD[@]}" >/dev/null 2>&1; done; e=$EPOCHREALTIME
-    record srs.fwd.peer.ms "$(awk -v s="$s" -v e="$e" -v n="$runs" 'BEGIN { printf "%.2f\n", (e - s) * 1000 / n }')"
-    s=$EPOCHREALTIME; for _ in $(seq $runs); do "${SRS_PEER_REV[@]}" >/dev/null 2>&1; done; e=$EPOCHREALTIME
-    record srs.rev.peer.ms "$(awk -v s="$s" -v e="$e" -v n="$runs" 'BEGIN { printf "%.2f\n", (e - s) * 1000 / n }')"
+    srs_ir srs.fwd.peer.ir "${peer_fwd[@]}"
+    srs_ir srs.rev.peer.ir "${peer_rev[@]}"
+    srs_ms srs.fwd.peer.ms $((RUNS * 4)) "${peer_fwd[@]}"
+    srs_ms srs.rev.peer.ms $((RUNS * 4)) "${peer_rev[@]}"
 }
 
 srs_report() {

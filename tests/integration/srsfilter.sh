@@ -132,12 +132,14 @@ run "world-readable srs_secrets: used" 0 srsfilter --control-dir "$D2" --now "$N
 expect_eq "world-readable srs_secrets: the address" SRS0=mkis=JV=example.com=user@srs.example "$(out)"
 expect_eq "world-readable srs_secrets: a warning" "srsfilter: warning: $D2/srs_secrets is readable by every user: chmod o-r it (mode 0600 or 0640)" "$(err)"
 chmod 600 "$D2/srs_secrets"
+mv "$D2/srs_secrets" "$T/secrets.saved"; mkdir "$D2/srs_secrets"
+run "srs_secrets a directory" 111 srsfilter --control-dir "$D2" --rewrite user@example.com
+expect_match "srs_secrets a directory: names the file" "^srsfilter: fatal: $D2/srs_secrets: " "$(err)"
+rmdir "$D2/srs_secrets"; mv "$T/secrets.saved" "$D2/srs_secrets"
 if [ "$(id -u)" != 0 ]; then
     chmod 000 "$D2/srs_secrets"
     run "unreadable srs_secrets" 111 srsfilter --control-dir "$D2" --rewrite user@example.com
     chmod 600 "$D2/srs_secrets"
-else
-    skip "unreadable srs_secrets" "root reads any file"
 fi
 for bad in "srs_maxage 0 --reverse" "srs_maxage 1024 --reverse" "srs_hashlength 28 --rewrite" "srs_hashmin x --reverse" \
     "srs_separator == --rewrite" "srs_alwaysrewrite 2 --rewrite"; do

@@ -99,8 +99,8 @@ Result<Rewritten> rewrite(const Params& p, std::string_view sender, std::int64_t
 Result<std::string> reverse(const Params& p, std::string_view address, std::int64_t now) {
     auto a = parse_address(address);
     if (!a) return refuse_bounce(a.error().reason);
-    if (p.domain.empty() || !iequals(a->domain, p.domain))
-        return refuse_bounce("not an address of our SRS domain " + p.domain);
+    if (p.domain.empty()) return refuse_bounce("SRS is off (no srs_domain)");
+    if (!iequals(a->domain, p.domain)) return refuse_bounce("not an address of our SRS domain " + p.domain);
     std::string_view local = a->local;
     switch (tag_of(local)) {
         case Tag::Srs0: {

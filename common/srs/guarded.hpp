@@ -50,7 +50,8 @@ Result<Rewritten> rewrite(const Params& p, std::string_view sender, std::int64_t
 /// every secret (hash_verify, p.hashmin) and the timestamp (p.maxage,
 /// timestamp_check at `now`); SRS1=HHHH=h==rest@... gives SRS0=rest@h (the
 /// previous hop's bounce address, Mail::SRS's reverse of SRS1) after checking
-/// its hash. Errors (permanent, "5.1.1 SRS: ..."): not for p.domain, not an
+/// its hash. Errors (permanent, "5.1.1 SRS: ..."): SRS off (p.domain empty;
+/// srs::load refuses that first), not for p.domain, not an
 /// SRS address, malformed (a field missing or empty), a hashless SRS1 (its
 /// hash field holds '.', Mail::SRS's AllowUnsafeSrs), an invalid hash, a bad
 /// timestamp; and the errors of parse_address.

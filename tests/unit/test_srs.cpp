@@ -204,7 +204,7 @@ TEST_CASE("reverse: each refusal has its reason") {
           "5.1.1 SRS: timestamp is 1 day in the future");
     p.domain.clear();
     CHECK(rev_error(p, "SRS0=mkis=JV=example.com=user@srs.example") ==
-          "5.1.1 SRS: not an address of our SRS domain ");
+          "5.1.1 SRS: SRS is off (no srs_domain)");
 }
 
 TEST_CASE("secrets rotation: the first signs, every one verifies") {

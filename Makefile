@@ -81,7 +81,8 @@ $(BUILD)/obj/%.o: %.cpp
 # RAND_set_rand_method, which the crypto fast paths use on purpose (the
 # measured reasons are at the top of each file); the unit test builds RSA
 # keys with them. Only these objects are spared the warning.
-DEPRECATED_OK := common/crypto/hash common/crypto/random common/crypto/rsa tests/unit/test_crypto
+DEPRECATED_OK := common/crypto/hash common/crypto/hmac common/crypto/random common/crypto/rsa \
+                 tests/unit/test_crypto tests/unit/test_srs
 $(DEPRECATED_OK:%=$(BUILD)/obj/%.o): QCXXFLAGS += -Wno-deprecated-declarations
 
 # CLI11 is header-only and included by every main through cli/cli.hpp. It

@@ -62,6 +62,16 @@ std::uint64_t now_or_clock(const std::optional<std::uint64_t>& fixed) {
     return fixed ? *fixed : static_cast<std::uint64_t>(std::time(nullptr));
 }
 
+Result<std::uint64_t> now_from(const std::optional<std::uint64_t>& fixed, const char* env) {
+    if (fixed) return *fixed;
+    const char* v = std::getenv(env);
+    if (!v) return now_or_clock(fixed);
+    std::string_view s(v);
+    if (s.empty() || s.size() > 12 || s.find_first_not_of("0123456789") != std::string_view::npos)
+        return usage_error(std::string(env) + "=" + printable(s) + ": not a time in Unix seconds");
+    return std::strtoull(v, nullptr, 10);
+}
+
 namespace {
 
 [[noreturn]] void fatal_exit(std::string_view program, std::string_view reason, int status) {

@@ -37,6 +37,12 @@ void parse(CLI::App& app, int argc, char** argv);
 /// `fixed` when set, else the current time in Unix seconds.
 std::uint64_t now_or_clock(const std::optional<std::uint64_t>& fixed);
 
+/// `fixed` when set, else the environment variable `env` when set (Unix
+/// seconds, the same range as --now: for programs that run from a .qmail
+/// line, where tests cannot add options), else the clock. A usage error
+/// naming the variable when it is not a number.
+Result<std::uint64_t> now_from(const std::optional<std::uint64_t>& fixed, const char* env);
+
 /// Prints "usage: PROGRAM: reason (see --help)" and exits 111 (DESIGN §3).
 [[noreturn]] void usage(std::string_view program, std::string_view reason);
 

@@ -3,7 +3,7 @@
 # administrator names one in OPENSSL_CONF.
 . "$(dirname "$0")/../lib.sh"
 libs() { ldd "$QAUTH_BIN/$1" | awk '{print $1}' | sed 's/\.so.*//' | sort | tr '\n' ' '; }
-for p in qmail-dkimsign dkimkeygen; do
+for p in qmail-dkimsign dkimkeygen srsfilter; do
     l=$(libs "$p")
     case " $l" in
         *" libldns"*|*" libssl"*) not_ok "$p: no ldns, no libssl" "ldd: $l" ;;
@@ -58,6 +58,10 @@ for c in "$T/missing.cnf" "$T" "$T/fifo"; do
         timeout 10 dkimverify --control-dir "$C" --authserv-id t --dns-zone "$Z"
 done
 expect_match "... the message says which" "fatal: OPENSSL_CONF=$T/fifo: not a regular file" "$(cat "$T/err")"
+# srsfilter calls nothing that starts OpenSSL (its HMAC-SHA1 is on the
+# low-level SHA-1, crypto/hmac.cpp): the file is not read at all.
+OPENSSL_CONF=$T/broken.cnf expect_status "srsfilter never starts OpenSSL, so OPENSSL_CONF is not read" 0 \
+    srsfilter --srs-domain srs.example --secret S --rewrite user@example.com
 expect_eq "without it dkimverify passes the same message" pass "$(verify <"$T/signed" >"$T/v"; dkim_results "$T/v")"
 
 # The default file stays closed; OPENSSL_CONF=that file opens it.

@@ -1,0 +1,17 @@
+#include "dnsrecords/query.hpp"
+
+#include "dns/text.hpp"
+
+namespace qauth::dnsrecords {
+
+std::optional<dns::Answer> ask(dns::Resolver& dns, std::string_view name, dns::RrType type, Lint& lint) {
+    dns::Answer a = dns.query(name, type);
+    if (a.status != dns::Status::TempFail) return a;
+    lint.trouble.push_back(std::string(name) + "/" + std::string(dns::type_name(type)) +
+                           ": temporary DNS failure: " + (a.error.empty() ? "no reason given" : a.error));
+    return std::nullopt;
+}
+
+bool is_void(const dns::Answer& a) { return a.status == dns::Status::NxDomain || a.status == dns::Status::NoData; }
+
+}  // namespace qauth::dnsrecords

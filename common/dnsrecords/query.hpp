@@ -15,6 +15,10 @@ namespace qauth::dnsrecords {
 /// no data) is returned.
 std::optional<dns::Answer> ask(dns::Resolver& dns, std::string_view name, dns::RrType type, Lint& lint);
 
+/// Adds the temporary failure `a` of `name`/`type` to lint.trouble: its
+/// error (which names the question), or "NAME/TYPE" when it has none.
+void note_trouble(Lint& lint, std::string_view name, dns::RrType type, const dns::Answer& a);
+
 /// True for NXDOMAIN and no data: a "void lookup" (RFC 7208 §4.6.4).
 bool is_void(const dns::Answer& a);
 

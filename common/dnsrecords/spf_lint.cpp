@@ -134,7 +134,7 @@ private:
         auto answers = dns_.query_all(qs);
         for (std::size_t i = 0; i < answers.size(); ++i) {
             if (answers[i].status == dns::Status::TempFail)
-                lint_.trouble.push_back(qs[i].name + "/A: temporary DNS failure: " + answers[i].error);
+                note_trouble(lint_, qs[i].name, dns::RrType::A, answers[i]);
             else if (is_void(answers[i]))
                 ++cost_.void_lookups;
         }

@@ -1,6 +1,7 @@
 #include "dnsrecords/template.hpp"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "dmarc/record.hpp"
 #include "dns/domain.hpp"
@@ -175,8 +176,11 @@ Result<std::vector<TxtRecord>> expand_template(std::string_view text, std::strin
         ++number;
         const std::string where = std::string(source) + " line " + std::to_string(number);
         for (char c : raw)
-            if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f)
-                return fail(where + ": control character " + printable(std::string_view(&c, 1)) + " (no NUL, CR or others)");
+            if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f) {
+                char hex[8];
+                std::snprintf(hex, sizeof hex, "\\x%02x", static_cast<unsigned char>(c));
+                return fail(where + ": control character " + hex + " (no NUL, CR or others)");
+            }
         std::string_view line = raw;
         while (!line.empty() && is_space(line.front())) line.remove_prefix(1);
         while (!line.empty() && is_space(line.back())) line.remove_suffix(1);

@@ -137,6 +137,7 @@ Result<TxtRecord> parse_line(std::string_view line, std::string_view domain, con
     bool paren = false, strings = false;
     while (!in.at_end()) {
         char c = in.peek();
+        if (c == ';' && !paren) break;  // a comment to the end of the line (RFC 1035 5.1)
         if (c == '"') {
             if (auto ok = in.quoted(rec.text); !ok) return std::unexpected(ok.error());
             strings = true;

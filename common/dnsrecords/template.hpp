@@ -43,7 +43,8 @@ Result<std::string> read_template(const qmail::ControlDir& control);
 /// Each line is "OWNER [TTL] [IN] TXT STRING..." (RFC 1035 §5.1): STRING is a
 /// quoted character-string with \" \\ and \DDD escapes, several of them are
 /// joined, and "( ... )" on the same line is allowed. Lines that are empty
-/// or start with ';' or '#' are comments. OWNER "@" is the domain, a name
+/// or start with ';' or '#' are comments, and ';' after the strings starts
+/// one. OWNER "@" is the domain, a name
 /// ending in '.' is absolute, any other is relative to the domain; it must
 /// be the domain or a name under it. Before a line is read, "<domain>"
 /// becomes `domain` and "<ip>" becomes `ip`.

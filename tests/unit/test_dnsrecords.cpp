@@ -109,7 +109,7 @@ TEST_CASE("dnsrecords template: placeholders, owner forms, strings, comments") {
                        "<domain>. 3600 IN TXT \"v=spf1 ip4:<ip> \" \"-all\"\n"
                        "@ txt ( \"site-verification=<domain>\" )\n"
                        "_report  TXT \"a\\\"b\\\\c\\065\"\n"
-                       "Sub.<domain>. IN TXT \"x\"\n",
+                       "Sub.<domain>. IN TXT \"x\" ; a comment\n",
                        "192.0.2.7");
     REQUIRE(recs.size() == 4);
     CHECK(recs[0] == TxtRecord{"example.com", "v=spf1 ip4:192.0.2.7 -all"});

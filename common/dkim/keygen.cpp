@@ -111,11 +111,20 @@ std::string zone_txt(std::string_view text) {
     return out + " )";
 }
 
-std::string zone_records(std::string_view selector, std::string_view domain, std::string_view record_text) {
+std::string zone_key_record(std::string_view selector, std::string_view domain, std::string_view record_text) {
     std::string out;
     out.append(selector).append(kDomainkey).append(domain).append(". IN TXT ").append(zone_txt(record_text)) += '\n';
+    return out;
+}
+
+std::string zone_policy_record(std::string_view domain) {
+    std::string out;
     out.append(kDomainkey.substr(1)).append(domain).append(". IN TXT \"o=-\"\n");
     return out;
+}
+
+std::string zone_records(std::string_view selector, std::string_view domain, std::string_view record_text) {
+    return zone_key_record(selector, domain, record_text) + zone_policy_record(domain);
 }
 
 Result<void> install_key_file(const std::string& path, std::string_view pem, bool replace) {

@@ -38,9 +38,15 @@ std::string key_record_text(const crypto::PrivateKey& key);
 /// §3.3.14, §5.1), inside parentheses, one string per line.
 std::string zone_txt(std::string_view text);
 
-/// The two records for `domain`: SELECTOR._domainkey.DOMAIN. with
-/// `record_text`, and the DomainKeys policy record _domainkey.DOMAIN. "o=-"
-/// (RFC 4870 §3.6.2: all mail from the domain is signed).
+/// The key record line: SELECTOR._domainkey.DOMAIN. IN TXT with
+/// `record_text` as zone_txt() writes it, ending in a newline.
+std::string zone_key_record(std::string_view selector, std::string_view domain, std::string_view record_text);
+
+/// The DomainKeys policy record line _domainkey.DOMAIN. IN TXT "o=-" (RFC
+/// 4870 §3.6.2: all mail from the domain is signed), ending in a newline.
+std::string zone_policy_record(std::string_view domain);
+
+/// The two records for `domain`: zone_key_record(), then zone_policy_record().
 std::string zone_records(std::string_view selector, std::string_view domain, std::string_view record_text);
 
 /// Writes `pem` as the key file `path`, mode 0600, with

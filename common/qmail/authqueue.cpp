@@ -143,6 +143,7 @@ int Run::go() {
     if (!io::reserve_standard_fds()) return exit_code(QueueStatus::TempRefused);
     ignore(SIGPIPE);  // a closed pipe is a write error with a reason
     ignore(SIGXFSZ);  // so is a file-size limit (ulimit -f)
+    restore(SIGCHLD);  // an ignored SIGCHLD inherited from the caller would reap the filters before waitpid
 
     auto dir = open_control_dir(options_.control_dir);
     if (!dir) return config_error(dir.error().reason);

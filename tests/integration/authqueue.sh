@@ -66,6 +66,9 @@ reset_rec; "$AQ" "$F/vars" <"$T/msg" 1<"$T/env0" 2>/dev/null
 expect_eq "null sender: SENDER empty, envelope unchanged" "SENDER= same" \
     "$(grep '^SENDER=' "$R/fvars") $(cmp -s "$T/env0" "$R/env" && echo same)"
 
+reset_rec; perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' "$AQ" "$F/fail" 100 "5.7.1 no" <"$T/msg" 1<"$T/env" 2>/dev/null
+expect_eq "SIGCHLD ignored by the caller: the filter's status still counts" "31 not run" "$? $(ran)"
+
 # From pipes, as qmail-smtpd gives them (the envelope written after the message).
 reset_rec
 "$AQ" "$F/addhdr" p < <(cat "$T/msg") 1< <(sleep 0.2; cat "$T/env") 2>/dev/null

@@ -1,5 +1,6 @@
 #include "qmail/filter_process.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstring>
@@ -17,7 +18,9 @@ namespace qauth::qmail {
 
 namespace {
 
-constexpr int kCannotRun = 111;  // DESIGN §3: a filter that cannot run is a temporary failure
+constexpr int kCannotRun = 111;
+// How often the exit of a filter is checked for when there is no pidfd.
+constexpr int kExitPollMs = 20;  // DESIGN §3: a filter that cannot run is a temporary failure
 
 // The first stderr line, then everything after it to the log.
 class StderrSplitter {
@@ -106,23 +109,32 @@ FilterEnd ProcessRunner::run(const FilterCommand& command, int in, int out) {
 
     StderrSplitter split(options_.log_fd);
     const long deadline = options_.timeout > 0 ? now_ms() + options_.timeout * 1000L : -1;
-    bool exited = false, timed_out = false;
+    bool timed_out = false;
+    int status = 0;
+    pid_t w = 0;  // pid once reaped
     char buf[8192];
-    while (!exited) {
+    for (;;) {
+        // Without a pidfd (a kernel before 5.3, valgrind) the exit is polled for.
+        if (pidfd.get() < 0) {
+            do w = ::waitpid(pid, &status, WNOHANG);
+            while (w < 0 && errno == EINTR);
+            if (w != 0) break;
+        }
         pollfd fds[2];
         nfds_t n = 0;
         if (err_r.get() >= 0) fds[n++] = {err_r.get(), POLLIN, 0};
         if (pidfd.get() >= 0) fds[n++] = {pidfd.get(), POLLIN, 0};
-        if (n == 0) break;  // stderr closed and no pidfd: wait below
         int wait_ms = -1;
         if (deadline >= 0) wait_ms = static_cast<int>(std::max(0L, deadline - now_ms()));
+        if (pidfd.get() < 0) wait_ms = wait_ms < 0 ? kExitPollMs : std::min(wait_ms, kExitPollMs);
         const int r = ::poll(fds, n, wait_ms);
-        if (r < 0 && errno == EINTR) continue;
-        if (r == 0) {
+        if (r < 0 && errno != EINTR) break;  // then wait for it below
+        if (r == 0 && deadline >= 0 && now_ms() >= deadline) {
             timed_out = true;
             break;
         }
-        for (nfds_t i = 0; i < n; ++i) {
+        bool exited = false;
+        for (nfds_t i = 0; r > 0 && i < n; ++i) {
             if (!fds[i].revents) continue;
             if (fds[i].fd == pidfd.get()) {
                 exited = true;
@@ -134,15 +146,16 @@ FilterEnd ProcessRunner::run(const FilterCommand& command, int in, int out) {
                     split.feed(std::string_view(buf, *got));
             }
         }
+        if (exited) break;
     }
     if (timed_out) {
         ::kill(-pid, SIGKILL);
         ::kill(pid, SIGKILL);
     }
-    int status = 0;
-    pid_t w;
-    do w = ::waitpid(pid, &status, 0);
-    while (w < 0 && errno == EINTR);
+    if (w == 0) {
+        do w = ::waitpid(pid, &status, 0);
+        while (w < 0 && errno == EINTR);
+    }
     ::kill(-pid, SIGKILL);  // anything it left behind
     if (err_r.get() >= 0) {  // what it wrote before exiting, without waiting for leftovers
         ::fcntl(err_r.get(), F_SETFL, O_NONBLOCK);

@@ -28,6 +28,7 @@ filter vars 'env >"'"$R"'/fvars"; ls -l /proc/$$/fd >"'"$R"'/ffds"; cat'
 filter fail 'cat >/dev/null; printf "%s\n" "$2" >&2; echo "second line of $1" >&2; exit $1'
 filter crash 'cat >/dev/null; kill -SEGV $$'
 filter hang 'sleep 30.123 & sleep 30.123'
+filter hang-quiet 'exec 2>&-; exec sleep 30.123'
 filter empty 'cat >/dev/null'
 filter double 't=$(cat); printf "%s\n%s\n" "$t" "$t"'
 
@@ -124,6 +125,8 @@ aq "$F/hang" 6>"$T/fd6"
 expect_eq "a hanging filter is killed at the timeout: Z" "82 Z4.3.0 hang timed out after 1 s not run" "$rc $(cat "$T/fd6") $(ran)"
 expect_eq "... within the timeout, its background child too" "yes 0" \
     "$([ $(($(date +%s) - start)) -le 4 ] && echo yes) $(pgrep -fx 'sleep 30.123' | wc -l)"
+aq "$F/hang-quiet"
+expect_eq "a filter that closes stderr and hangs: killed at the timeout too" "71 0" "$rc $(pgrep -fx 'sleep 30.123' | wc -l)"
 rm -f "$C/authqueue/timeout"
 
 # --- the other custom-error conventions ----------------------------------------------

@@ -70,6 +70,14 @@ expect_eq "null sender: SENDER empty, envelope unchanged" "SENDER= same" \
 reset_rec; perl -e '$SIG{CHLD} = "IGNORE"; exec @ARGV' "$AQ" "$F/fail" 100 "5.7.1 no" <"$T/msg" 1<"$T/env" 2>/dev/null
 expect_eq "SIGCHLD ignored by the caller: the filter's status still counts" "31 not run" "$? $(ran)"
 
+# 5000 recipients: QMAILRCPTS (180 KB) would be refused at exec; left out, the rest runs.
+{ printf 'Fa@b.example\0'; for i in $(seq 5000); do printf 'Trecipient-number-%05d@example.net\0' "$i"; done; printf '\0'; } >"$T/env5000"
+reset_rec; "$AQ" "$F/vars" <"$T/msg" 1<"$T/env5000" 2>"$T/err"
+expect_eq "5000 recipients: queued, envelope unchanged, RECIPIENT set, QMAILRCPTS left out" \
+    "0 same RECIPIENT=recipient-number-00001@example.net 0" \
+    "$? $(cmp -s "$T/env5000" "$R/env" && echo same) $(grep '^RECIPIENT=' "$R/fvars") $(grep -c '^QMAILRCPTS=' "$R/fvars")"
+expect_match "... with a warning in the log" 'warning: QMAILRCPTS left out: 5000 recipients' "$(cat "$T/err")"
+
 # From pipes, as qmail-smtpd gives them (the envelope written after the message).
 reset_rec
 "$AQ" "$F/addhdr" p < <(cat "$T/msg") 1< <(sleep 0.2; cat "$T/env") 2>/dev/null

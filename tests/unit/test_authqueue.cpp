@@ -5,6 +5,7 @@
 #include <doctest/doctest.h>
 
 #include <map>
+#include <csignal>
 #include <string>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -348,4 +349,70 @@ TEST_CASE("run_chain: exit 0 without output is a temporary failure; a spool that
     CHECK(bad.decision.step == Step::Defer);
     CHECK(bad.decision.reason.find("/nonexistent/spool") != std::string::npos);
     CHECK(nodir.seen.empty());
+}
+
+namespace {
+
+// Runs `script` (sh -c) through a ProcessRunner on input "in\n"; the
+// ending, what it wrote, and what reached the log.
+struct Ran {
+    FilterEnd end;
+    std::string out, log;
+};
+
+Ran run_sh(const std::string& script, long timeout = 10) {
+    int p[2];
+    REQUIRE(::pipe(p) == 0);
+    ProcessOptions o;
+    o.timeout = timeout;
+    o.log_fd = p[1];
+    ProcessRunner runner(o);
+    io::Fd in = spool_of("in\n");
+    ::lseek(in.get(), 0, SEEK_SET);
+    auto out = io::open_temp("/tmp");
+    REQUIRE(out.has_value());
+    io::Fd o_fd(*out);
+    Ran r;
+    r.end = runner.run(FilterCommand{"/bin/sh", "-c", script}, in.get(), o_fd.get());
+    ::close(p[1]);
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(p[0], buf, sizeof buf)) > 0) r.log.append(buf, static_cast<std::size_t>(n));
+    ::close(p[0]);
+    r.out = contents(o_fd.get());
+    return r;
+}
+
+}  // namespace
+
+TEST_CASE("ProcessRunner: fd 0 and 1 are the spools, the first stderr line is the reason, the rest is logged") {
+    auto r = run_sh("cat; echo added; printf '5.7.1 first\\r\\nsecond\\nthird' >&2; exit 100");
+    CHECK(r.end.how == FilterEnd::How::Exited);
+    CHECK(r.end.code == 100);
+    CHECK(r.end.first_line == "5.7.1 first");
+    CHECK(r.log == "second\nthird");
+    CHECK(r.out == "in\nadded\n");
+    auto quiet = run_sh("exit 0");
+    CHECK(quiet.end.code == 0);
+    CHECK(quiet.end.first_line.empty());
+    auto partial = run_sh("printf 'no newline' >&2; exit 111");
+    CHECK(partial.end.first_line == "no newline");
+    auto longline = run_sh("head -c 5000 /dev/zero | tr '\\\\0' x >&2; echo >&2; echo next >&2; exit 111");
+    CHECK(longline.end.first_line.size() == kMaxFirstLine);
+    CHECK(longline.log == "next\n");
+}
+
+TEST_CASE("ProcessRunner: signals, time-outs and programs that cannot run") {
+    auto sig = run_sh("kill -SEGV $$");
+    CHECK(sig.end.how == FilterEnd::How::Signaled);
+    CHECK(sig.end.code == SIGSEGV);
+    auto slow = run_sh("echo started >&2; sleep 20", 1);
+    CHECK(slow.end.how == FilterEnd::How::TimedOut);
+    CHECK(slow.end.first_line == "started");
+    ProcessRunner runner(ProcessOptions{});
+    io::Fd in = spool_of("");
+    auto missing = runner.run(FilterCommand{"/nonexistent/prog"}, in.get(), in.get());
+    CHECK(missing.how == FilterEnd::How::Exited);
+    CHECK(missing.code == 111);
+    CHECK(missing.first_line == "cannot run prog: No such file or directory");
 }

@@ -157,4 +157,37 @@ start_smtpd
 smtp alice@good.example qmtest@qauth.test "$T/plain"
 expect_eq "afterwards a message is accepted again" "0 250" "$? $(reply | cut -c1-3)"
 f=$(qmail_wait_maildir "$QMH_MAILDIR" $((base + 1)) 15 2>"$T/err") || not_ok "... and delivered" "$(cat "$T/err")"
-rm -f "$CTL/authqueue/incoming" "$CTL/spfbehavior" "$CTL/dmarcreject"
+
+# --- the outgoing chain: qmail-inject with QMAILQUEUE, and relay clients ------------
+cp -r "$S/domainkeys" "$CTL/" && chown -R qmaild "$CTL/domainkeys" && chmod 755 "$CTL/domainkeys" "$CTL/domainkeys/good.example"
+printf '%s\n' "$QAUTH_BIN/qmail-dkimsign" >"$CTL/authqueue/outgoing"; chmod 644 "$CTL/authqueue/outgoing"
+chain "$QAUTH_BIN/spfcheck --trust-received --dns-zone $Z"
+# signed_ok WHAT FILE: FILE (a Maildir copy) has a DKIM-Signature that our
+# dkimverify and dkimpy both verify.
+signed_ok() {
+    expect_match "$1: signed by qmail-dkimsign (d=good.example)" 'd=good\.example' "$(grep -A3 '^DKIM-Signature:' "$2")"
+    expect_eq "$1: dkimverify passes it" pass "$("$QAUTH_BIN/dkimverify" --control-dir "$CTL" --dns-zone "$Z" <"$2" | tee "$T/v" >/dev/null; dkim_results "$T/v")"
+    if /usr/bin/python3 -c 'import dkim' 2>/dev/null; then
+        expect_match "$1: dkimpy passes it" ' pass$' "$(/usr/bin/python3 "$TOP/tests/interop/dkimpy-verify.py" "$Z" "$2")"
+    else
+        skip "$1: dkimpy passes it" "no python3-dkim"
+    fi
+}
+n=$(delivered)
+printf 'From: Alice <alice@good.example>\nTo: qmtest@qauth.test\nSubject: injected\n\nLocal mail.\n' |
+    (unset TCPREMOTEIP; export QMAILQUEUE=$AQ QMAIL_CONTROL=$CTL AUTHQUEUE_NEXT=$QMH_BIN/qmail-queue
+     qmh inject "$QMH_HOME" -f alice@good.example qmtest@qauth.test) 2>"$T/err"
+expect_eq "qmail-inject with QMAILQUEUE=qmail-authqueue: accepted" 0 $?
+f=$(qmail_wait_maildir "$QMH_MAILDIR" $((n + 1)) 15 2>"$T/err") || not_ok "injected message delivered" "$(cat "$T/err")"
+[ -n "$f" ] && signed_ok "qmail-inject (no TCPREMOTEIP: the outgoing chain)" "$f"
+n=$(delivered)
+QMH_RELAYCLIENT= start_smtpd
+printf 'From: Alice <alice@good.example>\nTo: qmtest@qauth.test\nSubject: relayed\nMessage-ID: <2@good.example>\n\nSubmitted.\n' >"$T/relay"
+smtp alice@good.example qmtest@qauth.test "$T/relay"
+expect_eq "relay client (RELAYCLIENT): accepted" "0 250" "$? $(reply | cut -c1-3)"
+f=$(qmail_wait_maildir "$QMH_MAILDIR" $((n + 1)) 15 2>"$T/err") || not_ok "relayed message delivered" "$(cat "$T/err")"
+if [ -n "$f" ]; then
+    signed_ok "relay client over SMTP (the outgoing chain)" "$f"
+    expect_eq "relay client: the incoming chain did not run (no Received-SPF)" 0 "$(grep -c '^Received-SPF:' "$f")"
+fi
+rm -rf "$CTL/authqueue" "$CTL/domainkeys" "$CTL/spfbehavior" "$CTL/dmarcreject"

@@ -161,27 +161,20 @@ Result<void> Writer::copy_range(int in, std::string_view in_name, off_t offset, 
     return state_;
 }
 
-namespace {
-
-// The directory of temporary files: $TMPDIR, else /tmp.
 std::string temp_dir() {
     const char* dir = std::getenv("TMPDIR");
     return (dir && *dir) ? dir : "/tmp";
 }
 
-// An unlinked file nobody else can open in `d`: O_TMPFILE where the file
-// system supports it, else mkstemp followed by unlink.
 Result<int> open_temp(const std::string& d) {
     int fd = ::open(d.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
     if (fd >= 0) return fd;
     std::string tmpl = d + "/qauth.XXXXXX";
-    fd = ::mkstemp(tmpl.data());
+    fd = ::mkostemp(tmpl.data(), O_CLOEXEC);
     if (fd < 0) return fail("cannot create temporary file in " + d + ": " + std::strerror(errno));
     ::unlink(tmpl.c_str());
     return fd;
 }
-
-}  // namespace
 
 Result<void> Spool::append(std::string_view data) {
     size_ += data.size();

@@ -86,6 +86,15 @@ private:
     Result<void> state_{};
 };
 
+/// The directory of temporary files: $TMPDIR when set and not empty, else /tmp.
+std::string temp_dir();
+
+/// Opens an unlinked read-write file nobody else can open in directory `dir`
+/// (close-on-exec, mode 0600): O_TMPFILE where the file system supports it,
+/// else mkostemp followed by unlink. Returns the descriptor, which the
+/// caller owns; the error names the directory and the errno text.
+Result<int> open_temp(const std::string& dir);
+
 /// Holds a message body for later output: in memory up to `memory_limit`
 /// bytes, then in an unlinked temporary file under $TMPDIR (or /tmp), so peak
 /// memory does not grow with the message.

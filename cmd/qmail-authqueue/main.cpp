@@ -1,0 +1,44 @@
+// qmail-authqueue: the QMAILQUEUE wrapper that runs the qauth filters over a
+// message and hands the result to the real qmail-queue. Wiring only; the
+// work is in common/qmail/authqueue (DESIGN §3, §9). No option parser: the
+// arguments are the chain (qmail-qfilter style) and start-up stays cheap.
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <unistd.h>
+
+#include "qmail/authqueue.hpp"
+
+namespace {
+
+constexpr const char* kHelp =
+    "usage: qmail-authqueue [FILTER [ARG...] [-- FILTER [ARG...]]...]\n"
+    "The QMAILQUEUE wrapper: reads the message on fd 0 and the envelope on fd 1 as qmail-queue does,\n"
+    "runs the filter chain (the arguments, else control/authqueue/incoming or authqueue/outgoing),\n"
+    "then execs the real qmail-queue ($AUTHQUEUE_NEXT, default /var/qmail/bin/qmail-queue).\n"
+    "Control files: authqueue/incoming, authqueue/outgoing, authqueue/timeout, authqueue/customerror,\n"
+    "authqueue/spooldir (under $QMAIL_CONTROL, default /var/qmail/control). See qmail-authqueue(8).\n";
+
+// The directory this program was run from (/proc/self/exe), where the qauth
+// filters are installed beside it; "" when it cannot be read.
+std::string own_directory() {
+    char buf[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+    if (n <= 0) return {};
+    std::string path(buf, static_cast<std::size_t>(n));
+    const auto slash = path.rfind('/');
+    return slash == std::string::npos ? std::string() : path.substr(0, slash);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    if (argc == 2 && std::strcmp(argv[1], "--help") == 0) {
+        std::fputs(kHelp, stdout);
+        return 0;
+    }
+    qauth::qmail::AuthqueueOptions options;
+    for (int i = 1; i < argc; ++i) options.args.emplace_back(argv[i]);
+    options.program_dir = own_directory();
+    return qauth::qmail::run_authqueue(options);
+}

@@ -149,6 +149,8 @@ q "reverse: \$RECIPIENT after a virtualdomains prefix" 0 SENDER= \
 expect_eq "reverse: \$RECIPIENT: from the SRS tag on" "F|Tuser@example.com||" "$(envelope)"
 q "reverse: a lower-cased local part" 0 SENDER= DEFAULT=srs0=mkis=jv=example.com=user HOST=srs.example -- reverse
 expect_eq "reverse: a lower-cased local part: the case-insensitive hash check" "F|Tuser@example.com||" "$(envelope)"
+q "reverse: SRS1 in lower case (hash XGSx as xgsx)" 0 SENDER= DEFAULT=srs1=xgsx=hop.example==hhhh=tt=orig.example=bob -- reverse
+expect_eq "reverse: SRS1 in lower case: the case-insensitive hash check" "F|TSRS0=hhhh=tt=orig.example=bob@hop.example||" "$(envelope)"
 q "reverse: SRS1" 0 SENDER= DEFAULT=SRS1=XGSx=hop.example==HHHH=TT=orig.example=bob -- reverse
 expect_eq "reverse: SRS1: to the previous hop's SRS0 address" "F|TSRS0=HHHH=TT=orig.example=bob@hop.example||" "$(envelope)"
 q "reverse: a quoted original" 0 SENDER= "DEFAULT=SRS0=AYA7=JV=example.com=john doe" -- reverse

@@ -12,7 +12,9 @@
 #   - a forged SRS address is refused (qmail-local bounces it; a bounce of a
 #     bounce goes to the postmaster, nothing to the forged original);
 #   - a non-bounce to a valid SRS address is refused and bounced to its
-#     sender, not forwarded.
+#     sender, not forwarded;
+#   - a bounce to the SRS address in lower case is taken (qmail keeps the
+#     local part's case; the hash check falls back to ignoring it).
 # Stamps are minted with the real clock, so they are valid.
 . "$(dirname "$0")/../lib.sh"
 : "${T:?lib.sh did not load}"
@@ -126,6 +128,18 @@ if [ -n "$srs" ]; then
         "$( [ -n "$d" ] && echo "<$(qmail_remote_sender "$d")> $(grep -c 'an SRS address takes only bounces' "$d/message")")"
     expect_eq "non-bounce to an SRS address: not forwarded to alice again" 1 \
         "$(grep -lx 'alice@example.org' "$QMH_REC_REMOTE"/*/args 2>/dev/null | wc -l)"
+fi
+
+# --- a relay that smashed the case: qmail passes the local part as it came, and the
+# hash check's case-insensitive fallback takes it
+if [ -n "$srs" ]; then
+    lower=$(printf '%s' "$srs" | tr 'A-Z' 'a-z')
+    "$QQ_CLIENT" --home "$QMH_HOME" "" "$lower" <"$T/bounce" >/dev/null 2>&1
+    n=0
+    for ((i = 0; i < 300 && n < 2; i++)); do
+        n=$(grep -lx 'alice@example.org' "$QMH_REC_REMOTE"/*/args 2>/dev/null | wc -l); [ "$n" -ge 2 ] || sleep 0.05
+    done
+    expect_eq "a bounce to the lower-cased SRS address ($lower) reaches alice too (tag, stamp and hash read ignoring case)" 2 "$n"
 fi
 
 qmail_stop

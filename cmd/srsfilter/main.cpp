@@ -2,15 +2,19 @@
 // libsrs2 do it). Options and wiring only; the scheme is in common/srs.
 //
 // Modes: --rewrite ADDRESS and --reverse ADDRESS print the result on
-// stdout. Each mode is one function below taking the shared options, so
-// that the .qmail modes (forward ADDRESS..., reverse) join as subcommands.
+// stdout; the .qmail modes are subcommands, `forward ADDRESS...` and
+// `reverse` (srs/dot_qmail.hpp). Each mode is one function below taking
+// the shared options.
 #include <cstdlib>
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "cli/cli.hpp"
+#include "qmail/queue.hpp"
 #include "srs/config.hpp"
+#include "srs/dot_qmail.hpp"
 #include "srs/guarded.hpp"
 #include "util/io.hpp"
 #include "util/diag.hpp"
@@ -52,6 +56,49 @@ int reverse_mode(const srs::Overrides& o, const std::string& address, std::int64
     return qmail::exit_code(qmail::FilterStatus::Ok);
 }
 
+/// What the .qmail modes share: the qmail home, --stop, --sender.
+struct DotOptions {
+    std::string home;
+    bool stop = false;
+    std::optional<std::string> sender;
+};
+
+qmail::QueueOptions queue_options(const DotOptions& d) {
+    qmail::QueueOptions q;
+    q.home = d.home;
+    return q;
+}
+
+/// Ends a .qmail mode: 0 (99 with --stop) when queued, else the outcome's
+/// status with its reason as the first stderr line.
+int finish(const srs::DotOutcome& out, const DotOptions& d) {
+    if (out.ok()) return qmail::exit_code(d.stop ? qmail::FilterStatus::Consumed : qmail::FilterStatus::Ok);
+    diag(kProg, "", out.reason);
+    return qmail::exit_code(out.status);
+}
+
+std::string sender_for(const DotOptions& d, bool forward) {
+    auto s = srs::incoming_sender(d.sender, forward);
+    if (!s) cli::usage(kProg, "no envelope sender: $SENDER is not set (run from a .qmail line, or give --sender)");
+    return *s;
+}
+
+int forward_mode(const srs::Overrides& o, const DotOptions& d, const std::vector<std::string>& to, std::int64_t now) {
+    for (const auto& a : to)
+        if (auto why = srs::forward_target_problem(a); !why.empty()) cli::usage(kProg, "forward: " + why);
+    const std::string sender = sender_for(d, true);
+    const auto p = params_for(srs::Operation::Rewrite, o);
+    return finish(srs::forward(p, sender, to, queue_options(d), 0, now), d);
+}
+
+int bounce_mode(const srs::Overrides& o, const DotOptions& d, std::int64_t now) {
+    const std::string sender = sender_for(d, false);
+    const auto p = params_for(srs::Operation::Reverse, o);
+    auto address = srs::bounce_recipient(p.domain);
+    if (!address) cli::usage(kProg, "reverse: no recipient: $DEFAULT, $EXT2 and $RECIPIENT are not set (run from ~alias/.qmail-srs-default)");
+    return finish(srs::return_bounce(p, sender, *address, queue_options(d), 0, now), d);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -84,10 +131,32 @@ int main(int argc, char** argv) {
     app.add_option("--local-domain", o.local_domains, "one of our domains, repeatable (besides rcpthosts, locals)")
         ->allow_extra_args(false);
     cli::add_now(app, now);
+    DotOptions d;
+    std::vector<std::string> to;
+    auto* fwd = app.add_subcommand("forward", "from a .qmail line: queue the message on stdin to ADDRESS... "
+                                              "with the envelope sender rewritten");
+    fwd->add_option("address", to, "where to forward")->required();
+    auto* bounce = app.add_subcommand("reverse", "from ~alias/.qmail-srs-default: send a bounce to an SRS "
+                                                 "address back to the original sender");
+    for (auto* sub : {fwd, bounce}) {
+        sub->fallthrough();
+        sub->excludes(rw);
+    }
+    fwd->excludes(bounce);
+    app.add_option("--home", d.home, "qmail home, for bin/qmail-queue (default $QMAIL_HOME or /var/qmail)")
+        ->check(cli::non_empty());
+    app.add_flag("--stop", d.stop, "forward, reverse: exit 99 once queued (skip the rest of the .qmail file)");
+    cli::add_optional(app, "--sender", d.sender,
+                      "forward, reverse: the envelope sender (default $NEWSENDER or $SENDER; \"\" for <>)");
     cli::parse(app, argc, argv);
-    if (!rewrite && !reverse) cli::usage(kProg, "give --rewrite ADDRESS or --reverse ADDRESS");
+    const bool dot = fwd->parsed() || bounce->parsed();
+    if (dot && reverse) cli::usage(kProg, "--reverse ADDRESS does not go with the .qmail modes");
+    if (!dot && !rewrite && !reverse)
+        cli::usage(kProg, "give --rewrite ADDRESS, --reverse ADDRESS, forward ADDRESS... or reverse");
     auto clock = cli::now_from(now, "QAUTH_NOW");
     if (!clock) cli::fatal(kProg, clock.error());
     const auto t = static_cast<std::int64_t>(*clock);
+    if (fwd->parsed()) return forward_mode(o, d, to, t);
+    if (bounce->parsed()) return bounce_mode(o, d, t);
     return rewrite ? rewrite_mode(o, *rewrite, t) : reverse_mode(o, *reverse, t);
 }

@@ -84,10 +84,9 @@ std::string mode_text(mode_t mode) {
 }
 
 Result<Effective> effective_secrets(const Setting& s, const ControlDir& control) {
-    constexpr std::size_t kMaxSecretsFile = 64 * 1024;  // as srs/config.cpp
     const std::string path = control.path(s.name);
     bool missing = false;
-    auto text = io::read_file(path, kMaxSecretsFile, &missing);
+    auto text = io::read_file(path, srs::kMaxSecretsFile, &missing);
     if (!text) {
         if (missing) return Effective{"(none)", "default", "", std::nullopt};
         return std::unexpected(text.error());

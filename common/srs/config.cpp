@@ -13,9 +13,6 @@ namespace qauth::srs {
 
 namespace {
 
-// A few secrets; anything larger is not a secrets file.
-constexpr std::size_t kMaxSecretsFile = 64 * 1024;
-
 /// The control directory, opened on first use; or none at all (`off`),
 /// when every file reads as missing.
 class LazyControl {

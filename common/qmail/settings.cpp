@@ -31,7 +31,7 @@ constexpr std::array kSettings{
     Setting{"dkimverify", "1", R::Switch, 0, 0, "", "", "verify DKIM signatures of incoming mail (dkimverify; forced on while dmarc is on)"},
     Setting{"dmarc", "1", R::Switch, 0, 0, "", "", "check the DMARC policy of incoming mail (dmarccheck)"},
     Setting{"dmarcreject", "0", R::Switch, 0, 0, "", "", "refuse mail whose DMARC policy says reject or quarantine"},
-    Setting{"spfbehavior", "1", R::Number, 0, 6, "SPFBEHAVIOR", "", "SPF check mode (spfcheck; 0 off, 1 headers only, 2-6 refuse by result)"},
+    Setting{"spfbehavior", "1", R::Number, 0, 6, "SPFBEHAVIOR", "", "SPF check mode (spfcheck; 0 off, 1 add headers only, 2-6 also defer or refuse: man spfcheck)"},
     Setting{"spfrules", "", R::SpfLocal, 0, 0, "", "", "local SPF rules, tried before the sender's record's final all"},
     Setting{"spfguess", "", R::SpfGuess, 0, 0, "", "", "SPF guess rules, a record for domains without one"},
     Setting{"spfexp", filter::kDefaultExplanation, R::SpfExp, 0, 0, "", "", "SPF explanation for refused mail (macros allowed)"},

@@ -132,6 +132,20 @@ void dkim_disable(const std::string& control_dir, const std::string& domain) {
     checked(print(out));
 }
 
+void dkim_show(const std::string& control_dir) {
+    std::string out;
+    for (const auto& d : checked(dkim::signing_domains(control_dir))) {
+        using S = dkim::DomainState::State;
+        std::string what = d.state == S::Alias      ? "alias of " + d.alias_of
+                           : d.state == S::Disabled ? "disabled, selectors"
+                                                    : "signing, selectors";
+        for (const auto& s : d.selectors) what += " " + s;
+        if (d.state == S::Alias && !d.signed_now) what += " (not signed: no such key directory)";
+        out += d.domain + "  " + printable(what, 1000) + "\n";
+    }
+    checked(print(out));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -162,6 +176,7 @@ int main(int argc, char** argv) {
     enable->add_option("--selector", req.selector, "selector (default: default)");
     enable->add_flag("--new-key", req.replace, "replace an existing key of this selector");
     enable->add_option("domain", req.domain, "the signing domain")->required();
+    auto* dkim_show_cmd = dkim_cmd->add_subcommand("show", "print each domain with keys: signing, alias or disabled");
     auto* disable = dkim_cmd->add_subcommand("disable", "stop signing; the key is kept");
     disable->add_option("domain", req.domain, "the signing domain")->required();
     app.require_subcommand(0, 1);
@@ -171,6 +186,8 @@ int main(int argc, char** argv) {
     if (*enable) {
         if (auto s = dkim::keygen_selector(req.selector); !s) cli::usage(kProg, s.error().reason);
         dkim_enable(req, type);
+    } else if (*dkim_show_cmd) {
+        dkim_show(req.control_dir);
     } else if (*disable) {
         dkim_disable(req.control_dir, req.domain);
     } else if (*list_cmd) {

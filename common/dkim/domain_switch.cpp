@@ -155,4 +155,38 @@ Result<DisableOutcome> disable_signing(const std::string& control_dir, const std
     return out;
 }
 
+Result<std::vector<DomainState>> signing_domains(const std::string& control_dir) {
+    auto control = qmail::open_control_dir(control_dir);
+    if (!control) return std::unexpected(control.error());
+    std::vector<DomainState> out;
+    const std::string keys = control->path("domainkeys");
+    for (const bool parked : {false, true}) {
+        const std::string dir = parked ? keys + "/" + kDisabledDir : keys;
+        std::error_code ec;
+        std::filesystem::directory_iterator it(dir, ec);
+        if (ec == std::errc::no_such_file_or_directory) continue;
+        if (ec) return fail(dir + ": cannot read: " + ec.message());
+        for (const auto& e : it) {
+            DomainState d;
+            d.domain = e.path().filename().string();
+            if (parked) d.state = DomainState::State::Disabled;
+            if (d.domain.starts_with(".") || !keygen_domain(d.domain)) continue;  // not a domain's directory
+            if (e.is_symlink(ec)) {
+                d.state = DomainState::State::Alias;
+                d.alias_of = link_target(e.path().string());
+                d.signed_now = e.is_directory(ec);  // follows the link
+            } else if (!e.is_directory(ec)) {
+                continue;
+            } else {
+                auto listed = qmail::ControlDir(e.path().string()).lines("selector");
+                if (!listed) return std::unexpected(listed.error());
+                d.selectors = *listed && !(*listed)->empty() ? **listed : std::vector<std::string>{"default"};
+            }
+            out.push_back(std::move(d));
+        }
+    }
+    std::sort(out.begin(), out.end(), [](const DomainState& a, const DomainState& b) { return a.domain < b.domain; });
+    return out;
+}
+
 }  // namespace qauth::dkim

@@ -54,4 +54,17 @@ struct DisableOutcome {
 /// usage error.
 Result<DisableOutcome> disable_signing(const std::string& control_dir, const std::string& domain);
 
+/// One domain under domainkeys/, for `qauth-config dkim show`.
+struct DomainState {
+    std::string domain;
+    enum class State { Enabled, Alias, Disabled } state = State::Enabled;
+    std::string alias_of;                ///< State::Alias: the link's target
+    bool signed_now = true;              ///< State::Alias: the target exists (not disabled)
+    std::vector<std::string> selectors;  ///< Enabled, Disabled: the active selectors (the selector file, else "default")
+};
+
+/// Every domain in domainkeys/ and domainkeys/.disabled/, sorted by name;
+/// empty when there is no domainkeys directory. Errors name what cannot be read.
+Result<std::vector<DomainState>> signing_domains(const std::string& control_dir);
+
 }  // namespace qauth::dkim

@@ -189,6 +189,9 @@ qc dkim enable --type ed25519 --selector ed example.com >"$T/records3" 2>&1
 expect_eq "enable --type ed25519 --selector ed: a second selector" "default ed" "$(tr '\n' ' ' <"$K/example.com/selector" | sed 's/ $//')"
 expect_match "  ed25519 record" '^ed\._domainkey\.example\.com\. IN TXT \( "v=DKIM1; k=ed25519; p=' "$(cat "$T/records3")"
 
+expect_eq "dkim show: each domain, its state and selectors" "example.com  signing, selectors default ed
+example.net  alias of example.com
+example.org  alias of example.com" "$(qc dkim show 2>&1)"
 mkdir -p "$K/other.example"
 expect_status "enable --alias of a domain with keys of its own: exit 1" 1 qc dkim enable --alias other.example example.com
 expect_match "  the reason" "^qauth-config: refused: $K/other.example exists and is not a link to example.com" "$(cat "$T/err")"
@@ -209,6 +212,10 @@ for d in example.com example.net; do
     qmail-dkimsign --control-dir "$C" <"$T/msg" >"$T/out" 2>"$T/err"; rc=$?
     expect_eq "  qmail-dkimsign passes mail From $d through unsigned (exit 0)" "0 $(cat "$T/msg")" "$rc $(cat "$T/out")"
 done
+expect_eq "  dkim show: disabled, its aliases not signed" "example.com  disabled, selectors default ed
+example.net  alias of example.com (not signed: no such key directory)
+example.org  alias of example.com (not signed: no such key directory)
+other.example  signing, selectors default" "$(qc dkim show 2>&1)"
 expect_status "disable again: exit 0" 0 qc dkim disable example.com
 expect_eq "  says it is off already" "DKIM signing of example.com is off already; its keys are in $K/.disabled/example.com" "$(cat "$T/out")"
 expect_status "disable of a domain without keys: exit 1" 1 qc dkim disable nokeys.example

@@ -223,7 +223,7 @@ Result<Effective> effective(const Setting& s, const ControlDir& control, const E
         }
     } else if (auto ok = check_value(s, e.value); !ok) {
         e.warning = (e.source.starts_with("env") ? e.source : control.path(s.name)) + ": " + ok.error().reason +
-                    ": the programs refuse to run with it";
+                    " (set would refuse it; the programs may too)";
     }
     if (s.rule == R::Switch || s.rule == R::Number)
         if (auto n = to_number(e.value)) e.number = *n;

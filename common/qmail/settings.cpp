@@ -222,7 +222,9 @@ Result<Effective> effective(const Setting& s, const ControlDir& control, const E
             e.value = s.fallback;
         }
     } else if (auto ok = check_value(s, e.value); !ok) {
-        e.warning = (e.source.starts_with("env") ? e.source : control.path(s.name)) + ": " + ok.error().reason +
+        std::string why = ok.error().reason;  // "NAME: ...": the file or variable is named instead
+        if (why.starts_with(std::string(s.name) + ": ")) why.erase(0, s.name.size() + 2);
+        e.warning = (e.source.starts_with("env") ? e.source : control.path(s.name)) + ": " + why +
                     " (set would refuse it; the programs may too)";
     }
     if (s.rule == R::Switch || s.rule == R::Number)

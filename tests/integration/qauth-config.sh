@@ -121,6 +121,14 @@ expect_eq "  the reason" "qauth-config: refused: DMARC needs DKIM verification, 
 expect_eq "  control/dmarc still 0" "0" "$(cat "$C/dmarc")"
 expect_status "unset dmarc (default 1) while dkimverify is 0: exit 1" 1 qc unset dmarc
 expect_eq "  control/dmarc still there" "0" "$(cat "$C/dmarc")"
+printf 'on\n' >"$C/dmarcreject"
+expect_eq "show of a bad value: a warning naming the file" \
+    "qauth-config: warning: $C/dmarcreject: not 0 or 1: \"on\" (want 0 or 1) (set would refuse it; the programs may too)" \
+    "$(qc show dmarcreject 2>&1 >/dev/null)"
+expect_eq "  SPFBEHAVIOR out of range: a warning naming it" \
+    "qauth-config: warning: env SPFBEHAVIOR: 9 is out of range (want 0-6) (set would refuse it; the programs may too)" \
+    "$(SPFBEHAVIOR=9 qc show spfbehavior 2>&1 >/dev/null)"
+rm "$C/dmarcreject"
 expect_status "set dkimverify 1, then dmarc 1: exit 0" 0 sh -c "qauth-config --control-dir '$C' set dkimverify 1 && qauth-config --control-dir '$C' set dmarc 1"
 qc unset dmarc; qc unset dkimverify
 

@@ -35,6 +35,18 @@ Result<ControlDir> open_control_dir(std::string_view option) {
     return ControlDir(std::move(dir));
 }
 
+std::vector<std::string> control_lines(std::string_view text) {
+    std::vector<std::string> out;
+    for (auto& line : split(text, '\n')) {
+        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
+        while (!line.empty() && std::strchr(" \t\r", line.back())) line.pop_back();
+        std::size_t start = line.find_first_not_of(" \t");
+        if (start == std::string::npos) continue;
+        out.push_back(line.substr(start));
+    }
+    return out;
+}
+
 std::string ControlDir::path(std::string_view name) const {
     std::string p = dir_;
     if (!p.empty() && p.back() != '/') p += '/';
@@ -50,15 +62,7 @@ Result<std::optional<std::vector<std::string>>> ControlDir::lines(std::string_vi
         return std::unexpected(text.error());
     }
     if (text->find('\0') != std::string::npos) return fail(path(name) + ": contains a NUL byte");
-    std::vector<std::string> out;
-    for (auto& line : split(*text, '\n')) {
-        if (auto hash = line.find('#'); hash != std::string::npos) line.erase(hash);
-        while (!line.empty() && std::strchr(" \t\r", line.back())) line.pop_back();
-        std::size_t start = line.find_first_not_of(" \t");
-        if (start == std::string::npos) continue;
-        out.push_back(line.substr(start));
-    }
-    return std::optional<std::vector<std::string>>{std::move(out)};
+    return std::optional<std::vector<std::string>>{control_lines(*text)};
 }
 
 Result<std::string> ControlDir::value(std::string_view name, std::string_view fallback) const {

@@ -24,6 +24,11 @@ std::string qmail_home_from(std::string_view option);
 
 class ControlDir;
 
+/// The lines of a control file's text as ControlDir::lines() gives them:
+/// comments ('#' to end of line), leading and trailing whitespace and empty
+/// lines removed.
+std::vector<std::string> control_lines(std::string_view text);
+
 /// The control directory control_dir_from(`option`), which must exist: a
 /// missing or mistyped directory is a configuration error naming it (a
 /// missing file inside it only means that setting's default).

@@ -13,9 +13,6 @@ namespace qauth::srs {
 
 namespace {
 
-// A few secrets; anything larger is not a secrets file.
-constexpr std::size_t kMaxSecretsFile = 64 * 1024;
-
 /// The control directory, opened on first use; or none at all (`off`),
 /// when every file reads as missing.
 class LazyControl {
@@ -79,17 +76,9 @@ Result<void> load_secrets(LazyControl& c, std::vector<crypto::SecretString>& out
     struct stat st;
     if (::stat(path.c_str(), &st) == 0 && (st.st_mode & S_IROTH))
         warn(path + " is readable by every user: chmod o-r it (mode 0600 or 0640)");
-    std::string_view rest = file.view();
-    while (!rest.empty()) {
-        std::size_t nl = rest.find('\n');
-        std::string_view line = rest.substr(0, nl);
-        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
-        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-        if (line.empty() || line.front() == '#' || line.find_first_not_of(" \t") == std::string_view::npos)
-            continue;
-        if (line.find('\0') != std::string_view::npos) return fail(path + ": contains a NUL byte");
-        out.emplace_back(std::string(line));
-    }
+    auto lines = secret_lines(file.view());
+    if (!lines) return fail(path + ": " + lines.error().reason);
+    for (std::string_view line : *lines) out.emplace_back(std::string(line));
     if (out.empty()) return fail(path + ": holds no secret (SRS needs one: srs_domain is set)");
     return {};
 }
@@ -159,6 +148,22 @@ Result<void> load_reverse(LazyControl& c, const Overrides& o, Params& p) {
 }
 
 }  // namespace
+
+Result<std::vector<std::string_view>> secret_lines(std::string_view text) {
+    std::vector<std::string_view> out;
+    std::string_view rest = text;
+    while (!rest.empty()) {
+        std::size_t nl = rest.find('\n');
+        std::string_view line = rest.substr(0, nl);
+        rest = nl == std::string_view::npos ? std::string_view{} : rest.substr(nl + 1);
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.empty() || line.front() == '#' || line.find_first_not_of(" \t") == std::string_view::npos)
+            continue;
+        if (line.find('\0') != std::string_view::npos) return fail("contains a NUL byte");
+        out.push_back(line);
+    }
+    return out;
+}
 
 Result<Params> load(Operation op, const Overrides& o, const Warn& warn) {
     // Domain and secrets on the command line and no --control-dir: a

@@ -58,4 +58,11 @@ using Warn = std::function<void(std::string_view)>;
 /// users can read is used, with a warning.
 Result<Params> load(Operation op, const Overrides& o, const Warn& warn);
 
+/// The largest srs_secrets file read: a few secrets; anything larger is not one.
+inline constexpr std::size_t kMaxSecretsFile = 64 * 1024;
+
+/// The secrets in the text of an srs_secrets file, by the rule above (views
+/// into `text`); an error when a line holds a NUL byte.
+Result<std::vector<std::string_view>> secret_lines(std::string_view text);
+
 }  // namespace qauth::srs

@@ -58,6 +58,10 @@ Result<void> write_file_atomically(const std::string& path, std::string_view con
         if (errno == EEXIST) return fail(path + ": exists already; not replaced without --force");
         return fail(path + ": cannot create: " + errno_text());
     }
+    return sync_dir(dir);
+}
+
+Result<void> sync_dir(const std::string& dir) {
     Fd dirfd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (dirfd.get() < 0 || ::fsync(dirfd.get()) != 0) return fail(dir + ": cannot sync: " + errno_text());
     return {};

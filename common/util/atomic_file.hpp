@@ -29,6 +29,10 @@ struct AtomicWrite {
 /// name the file or directory and the errno text.
 Result<void> write_file_atomically(const std::string& path, std::string_view content, const AtomicWrite& how);
 
+/// fsync(2) of directory `dir`, so that a name made, renamed or removed in
+/// it survives a crash. Errors name the directory.
+Result<void> sync_dir(const std::string& dir);
+
 /// The directory part of `path` ("." without a slash, "/" for "/x").
 std::string parent_dir(const std::string& path);
 

@@ -1,5 +1,16 @@
 # Every program has a man page, and every man page formats without a warning.
 . "$(dirname "$0")/../lib.sh"
+
+# help_options PROGRAM [SUBCOMMAND...]: the options in the --help of the
+# program and of every subcommand below it (qauth-config dkim enable).
+help_options() {
+    local help sub
+    help=$("$QAUTH_BIN/$1" "${@:2}" --help)
+    grep -o -- '--[a-z][a-z0-9-]*' <<<"$help"
+    for sub in $(awk '/^Subcommands:/{f=1; next} f && /^  [a-z]/{print $1} f && /^$/{f=0}' <<<"$help"); do
+        help_options "$@" "$sub"
+    done
+}
 for d in "$TOP"/cmd/*/; do
     p=$(basename "$d")
     set -- "$TOP"/man/"$p".[1-8]
@@ -7,7 +18,7 @@ for d in "$TOP"/cmd/*/; do
     w=$(MANWIDTH=80 man --warnings -l "$1" 2>&1 >/dev/null)
     expect_eq "man --warnings is silent for $(basename "$1")" "" "$w"
     expect_match "$(basename "$1") documents the exit statuses" '^\.SH "?EXIT STATUS' "$(cat "$1")"
-    for opt in $("$QAUTH_BIN/$p" --help | grep -o -- '--[a-z][a-z0-9-]*' | sort -u); do
+    for opt in $(help_options "$p" | sort -u); do
         [ "$opt" = --help ] && continue
         grep -q -- "${opt//-/\\\\-}\|$opt" "$1"
         expect_eq "$(basename "$1") documents $opt" 0 $?

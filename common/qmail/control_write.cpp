@@ -1,0 +1,50 @@
+#include "qmail/control_write.hpp"
+
+#include <cerrno>
+#include <cstring>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util/atomic_file.hpp"
+#include "util/io.hpp"
+
+namespace qauth::qmail {
+
+Result<void> write_control(const ControlDir& control, std::string_view name, std::string_view content, bool secret) {
+    const std::string path = control.path(name);
+    struct stat old;
+    if (::stat(path.c_str(), &old) == 0) {
+        mode_t mode = old.st_mode & 07777;
+        if (secret) mode &= ~static_cast<mode_t>(S_IRWXO);
+        return io::write_file_atomically(path, content, {mode, &old, true});
+    }
+    if (errno != ENOENT) return fail(path + ": " + std::strerror(errno));
+    return io::write_file_atomically(path, content, {secret ? 0600u : 0644u, nullptr, true});
+}
+
+Result<bool> remove_control(const ControlDir& control, std::string_view name) {
+    const std::string path = control.path(name);
+    if (::unlink(path.c_str()) != 0) {
+        if (errno == ENOENT) return false;
+        return fail(path + ": cannot remove: " + std::strerror(errno));
+    }
+    if (auto ok = io::sync_dir(control.dir()); !ok) return std::unexpected(ok.error());
+    return true;
+}
+
+Result<void> change_setting(const ControlDir& control, const Setting& setting,
+                            const std::optional<std::string>& content) {
+    auto lock = io::DirLock::acquire(control.dir());
+    if (!lock) return std::unexpected(lock.error());
+    auto refusal = panel_rule_refusal(control, setting.name, content);
+    if (!refusal) return std::unexpected(refusal.error());
+    if (*refusal) return usage_error(**refusal);
+    if (!content) {
+        if (auto gone = remove_control(control, setting.name); !gone) return std::unexpected(gone.error());
+        return {};
+    }
+    return write_control(control, setting.name, *content, setting.secret());
+}
+
+}  // namespace qauth::qmail

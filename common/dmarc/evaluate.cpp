@@ -21,17 +21,18 @@ int rank(DmarcResult r) {
     return 0;
 }
 
-/// Any pass among `ids` aligned with `from`.
+/// Any identifier among `ids` with the result `word` ("pass", "temperror")
+/// aligned with `from`.
 bool any_aligned(const std::vector<Identifier>& ids, const dns::Domain& from, Alignment mode,
                  const std::function<Result<std::string>(const dns::Domain&)>& org_of, const Trace& trace,
-                 std::string_view method) {
+                 std::string_view method, std::string_view word = "pass") {
     for (const auto& id : ids) {
-        if (id.result != "pass") continue;
+        if (id.result != word) continue;
         auto d = dns::Domain::parse(id.domain, dns::NameRules::Mail);
         if (!d) continue;
         const bool ok = aligned(*d, from, mode, org_of);
         if (trace)
-            trace(std::string(method) + " pass for " + d->str() + (ok ? " is" : " is not") + " aligned (" +
+            trace(std::string(method) + " " + std::string(word) + " for " + d->str() + (ok ? " is" : " is not") + " aligned (" +
                   std::string(alignment_name(mode)) + ") with " + from.str());
         if (ok) return true;
     }
@@ -75,6 +76,16 @@ Verdict evaluate(dns::Resolver& dns, const dns::Domain& from, const AuthResults&
     if (v.spf_aligned || v.dkim_aligned) {
         v.result = DmarcResult::Pass;
         v.reason = std::string("aligned ") + (v.dkim_aligned ? "DKIM" : "SPF") + " pass";
+        return v;
+    }
+    // An aligned identifier whose check hit DNS trouble could still pass
+    // (RFC 8601 §2.7.1, §2.7.2: temperror, "a later attempt may produce a
+    // final result"): fail now would refuse for our own trouble (DESIGN §3).
+    const bool spf_temp = any_aligned(auth.spf, from, r.aspf, org_of, trace, "spf", "temperror");
+    if (spf_temp || any_aligned(auth.dkim, from, r.adkim, org_of, trace, "dkim", "temperror")) {
+        v.result = DmarcResult::Temperror;
+        v.reason = std::string("no aligned pass, and an aligned ") + (spf_temp ? "SPF" : "DKIM") +
+                   " temperror: a later attempt may pass";
         return v;
     }
     v.result = DmarcResult::Fail;

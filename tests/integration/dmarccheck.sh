@@ -29,6 +29,8 @@ _dmarc.testy.example. IN TXT "v=DMARC1; p=reject; t=y"
 _dmarc.pct0.example. IN TXT "v=DMARC1; p=reject; pct=0"
 _dmarc.pct100.example. IN TXT "v=DMARC1; p=reject; pct=100"
 ;qauth: tempfail _dmarc.temp.example TXT
+_dmarc.spftemp.example. IN TXT "v=DMARC1; p=reject"
+;qauth: tempfail spftemp.example TXT
 EOF
 dm() { dmarccheck --control-dir "$C" --dns-zone "$Z" "$@"; }
 msg() { printf 'From: a@%s\nSubject: hi\n\nbody\n' "$1"; }
@@ -287,6 +289,18 @@ for c in "signed 0 --ip 192.0.2.99 --sender a@pass.example" "m.rej 100 --ip 192.
 done
 expect_eq "--check, p=reject: the reason on stderr" "5.7.1 rejected by DMARC policy for rej.example" \
     "$(dm --check --ip 192.0.2.99 --sender a@rej.example <"$T/m.rej" 2>&1 >/dev/null)"
+
+# == DNS trouble in an aligned SPF or DKIM check is temperror, never a refusal
+# (RFC 8601 2.7.1: a later attempt may pass). A fresh user found these refused.
+msg spftemp.example >"$T/m.spftemp"
+run "SPF record lookup fails, --reject: exit 111" 111 "$T/m.spftemp" --reject --ip 192.0.2.1 --sender a@spftemp.example
+expect_match "SPF temperror, --reject: the reason" 'DMARC temperror for spftemp\.example: no aligned pass, and an aligned SPF temperror' "$(cat "$T/err")"
+run "SPF record lookup fails, not enforcing: exit 0" 0 "$T/m.spftemp" --ip 192.0.2.1 --sender a@spftemp.example
+expect_match "SPF temperror, not enforcing: dmarc=temperror" '; dmarc=temperror \(p=reject dis=none\) header\.from=spftemp\.example' "$(ar1 "$T/out")"
+{ printf 'Authentication-Results: mx.test; spf=fail smtp.mailfrom=other.example; dkim=temperror header.d=rej.example\n'; msg rej.example; } >"$T/m.dkimtemp"
+run "an aligned dkim=temperror of this pass, --reject: exit 111" 111 "$T/m.dkimtemp" --reject
+{ printf 'Authentication-Results: mx.test; spf=fail smtp.mailfrom=other.example; dkim=temperror header.d=other.example\n'; msg rej.example; } >"$T/m.dkimtemp2"
+run "an unaligned dkim=temperror, --reject: still refused, exit 100" 100 "$T/m.dkimtemp2" --reject
 
 # == Usage and configuration errors are temporary.
 for bad in "--discovery bogus" "--reject --no-reject" "--dns-timeout 0" "--bogus"; do

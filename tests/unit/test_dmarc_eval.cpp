@@ -82,6 +82,30 @@ TEST_CASE("dmarc eval: pass by an aligned DKIM or SPF pass, fail otherwise") {
     }
 }
 
+TEST_CASE("dmarc eval: an aligned SPF or DKIM temperror with no aligned pass is temperror, not fail") {
+    Fixture f;
+    for (Discovery mode : {Discovery::TreeWalk, Discovery::Psl}) {
+        CAPTURE(static_cast<int>(mode));
+        auto v = f.run("example.com", AuthResults{{{"example.com", "temperror"}}, {}, true, false}, mode);
+        CHECK(v.result == DmarcResult::Temperror);
+        CHECK(v.reason == "no aligned pass, and an aligned SPF temperror: a later attempt may pass");
+        v = f.run("example.com", AuthResults{{}, {{"mail.example.com", "temperror"}}, false, true}, mode);
+        CHECK(v.result == DmarcResult::Temperror);
+        CHECK(v.reason == "no aligned pass, and an aligned DKIM temperror: a later attempt may pass");
+        // An aligned pass wins over a temperror; an unaligned temperror changes nothing.
+        v = f.run("example.com", AuthResults{{{"example.com", "temperror"}}, {{"example.com", "pass"}}, true, true},
+                  mode);
+        CHECK(v.result == DmarcResult::Pass);
+        v = f.run("example.com", AuthResults{{{"example.net", "temperror"}}, {{"example.org", "temperror"}}, true, true},
+                  mode);
+        CHECK(v.result == DmarcResult::Fail);
+        CHECK(v.disposition == Policy::Reject);
+    }
+    // Strict alignment: a subdomain's temperror could never pass.
+    CHECK(f.run("strict.example", AuthResults{{}, {{"mail.strict.example", "temperror"}}, false, true}).result ==
+          DmarcResult::Fail);
+}
+
 TEST_CASE("dmarc eval: strict alignment wants the same name") {
     Fixture f;
     CHECK(f.run("strict.example", dkim_pass("strict.example")).result == DmarcResult::Pass);

@@ -152,6 +152,9 @@ AddressList parse_address_list(std::string_view v) {
                 push();
             }
             if (in_group) problem("RFC 5322 3.4: group inside a group");
+            // A phrase has no '@' (§3.2.5): "a@example.com: b@evil.example;"
+            // would show one domain to the reader and hand another to DMARC.
+            if (count_unquoted(text, '@') > 0) problem("RFC 5322 3.4: '@' in a group's display name");
             text.clear();
             in_group = true;
             continue;
@@ -162,6 +165,10 @@ AddressList parse_address_list(std::string_view v) {
             problem("RFC 5322 3.2.2: ')' without '('");
             break;
         default:
+            // Bare CR, NUL and other controls have no place outside quoted
+            // strings (§3.2.3, §4.1); a field split by a bare CR is one of them.
+            if ((static_cast<unsigned char>(c) < 0x20 && c != '\t') || c == 0x7f)
+                problem("RFC 5322 3.2.3: control character in an address list");
             break;
         }
         if (at == At::AfterAngle) {

@@ -88,7 +88,11 @@ TEST_CASE("parse_address_list: malformed lists are flagged, no address hidden") 
 
     for (const char* bad : {"\"unterminated <a@b.example>", "a@b.example (unterminated", "Name <a@b.example",
                             "a@b.example>", "a@b.example)", "<>", "<@route.example>", "<a<b@c.example>",
-                            "g1: g2: a@b.example;;"}) {
+                            "g1: g2: a@b.example;;",
+                            // A fresh user's finds: a "group name" with an '@' showed one domain
+                            // and gave DMARC another; so did a field split by a bare CR.
+                            "a@example.com: b@evil.example;", "a@example.com From: b@evil.example",
+                            "a@example.com\rFrom: b@evil.example", "a@b.example\x01", "a@b.ex\x7f"}) {
         CAPTURE(bad);
         CHECK_FALSE(mail::parse_address_list(bad).problem.empty());
     }
@@ -143,6 +147,8 @@ TEST_CASE("from_domains: every form, normalised") {
     CHECK(domains_of("From: a@xn--bcher-kva.Example\n") == List{"xn--bcher-kva.example"});
     CHECK(domains_of("from: Folded\n <a@folded.example>\n") == List{"folded.example"});
     CHECK(domains_of("From: g: a@x.example, b@x.example;\n") == List{"x.example"});
+    CHECK(domains_of("From: \"a@quoted.example\": b@x.example;\n") == List{"x.example"});
+    CHECK(domains_of("From: \"tab\there\" <a@x.example>\n") == List{"x.example"});
 }
 
 TEST_CASE("from_domains: several From fields and addresses, deduplicated in first-seen order") {
@@ -173,6 +179,8 @@ TEST_CASE("from_domains: typed reasons for dmarc=permerror") {
     CHECK(problem_of("From: a@ok.example\nFrom: joe\n") == P::NoDomain);
     CHECK(problem_of("From: <victim@victim.example> <a@attacker.example>\n") == P::Malformed);
     CHECK(problem_of("From: <a@attacker.example> victim@victim.example\n") == P::Malformed);
+    CHECK(problem_of("From: a@example.com: b@evil.example;\n") == P::Malformed);
+    CHECK(problem_of("From: a@example.com\rFrom: b@evil.example\n") == P::Malformed);
     CHECK(problem_of("From: \"unterminated <a@b.example>\n") == P::Malformed);
     CHECK(problem_of("From: a@b.example (unterminated\n") == P::Malformed);
     CHECK(problem_of("From: Name <a@b.example\n") == P::Malformed);

@@ -24,3 +24,8 @@ for d in "$TOP"/cmd/*/; do
         expect_eq "$(basename "$1") documents $opt" 0 $?
     done
 done
+# Pages that are no program's (qauth.7, the overview) format silently too.
+for m in "$TOP"/man/*.[1-8]; do
+    [ -d "$TOP/cmd/$(basename "${m%.*}")" ] && continue
+    expect_eq "man --warnings is silent for $(basename "$m")" "" "$(MANWIDTH=80 man --warnings -l "$m" 2>&1 >/dev/null)"
+done

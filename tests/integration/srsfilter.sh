@@ -104,6 +104,9 @@ refusal "rewrite: CR" "5.1.7 SRS: address contains a control character" --rewrit
 refusal "rewrite: LF" "5.1.7 SRS: address contains a control character" --rewrite "$(printf 'a\nb@example.com')"
 refusal "reverse: CR" "5.1.1 SRS: address contains a control character" --reverse "$(printf 'SRS0=mkis=JV=example.com=user@srs.example\r')"
 refusal "rewrite: '=' in the domain" "5.1.7 SRS: malformed domain" --rewrite a@b=c.example
+for s in user@.example.com user@a..b user@- 'user@[1.2.3.4'; do
+    refusal "rewrite: domain of '$s'" "5.1.7 SRS: malformed domain" --rewrite "$s"
+done
 long=$(printf 'l%.0s' $(seq 300))
 refusal "rewrite: 310 octets" "5.1.7 SRS: address of 310 octets, over RFC 5321 4.5.3.1.3's 256-octet path limit" --rewrite "$long@x.example"
 l230=$(printf 'l%.0s' $(seq 230))

@@ -302,6 +302,19 @@ TEST_CASE("parse_address: bounds and malformed input") {
         CHECK_FALSE(parse_address(bad));
     }
     auto p = params();
+    for (const char* bad : {"user@.example.com", "user@a..b", "user@-", "user@-a.example", "user@a-.example",
+                            "user@a.example..", "user@[1.2.3.4", "user@[1.2.3.4.5]", "user@[IPv6:1.2.3.4]",
+                            "user@[x:]", "user@[:a]", "user@[]"}) {
+        CAPTURE(bad);
+        auto r = rewrite(p, bad, kNow);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().reason == "5.1.7 SRS: malformed domain");
+    }
+    for (const char* good : {"u@Example.COM.", "u@[192.0.2.1]", "u@[IPv6:2001:db8::1]", "u@[x-tag:abc]",
+                             "u@_dmarc.example", "u@b\xc3\xbc" "cher.example"}) {
+        CAPTURE(good);
+        CHECK(domain_ok(std::string_view(good).substr(2)));
+    }
     auto r = rewrite(p, "a\r@b.example", kNow);
     REQUIRE_FALSE(r);
     CHECK(r.error().reason == "5.1.7 SRS: address contains a control character");

@@ -104,6 +104,24 @@ refusal "rewrite: CR" "5.1.7 SRS: address contains a control character" --rewrit
 refusal "rewrite: LF" "5.1.7 SRS: address contains a control character" --rewrite "$(printf 'a\nb@example.com')"
 refusal "reverse: CR" "5.1.1 SRS: address contains a control character" --reverse "$(printf 'SRS0=mkis=JV=example.com=user@srs.example\r')"
 refusal "rewrite: '=' in the domain" "5.1.7 SRS: malformed domain" --rewrite a@b=c.example
+# reversed addresses must be valid: the hash of each is valid for its
+# fields (the unit test computes ZRM6 with srs/hash; Mail::SRS's hash_create the others)
+refusal "reverse: space in the original domain" \
+    "5.1.1 SRS: the original domain is not a domain name or address literal: ex ample.com" \
+    --reverse 'SRS0=ZRM6=JV=ex ample.com=user@srs.example'
+if perl -MMail::SRS -e 1 2>/dev/null; then
+    srs_hash() { perl -MMail::SRS -e 'print Mail::SRS->new(Secret=>["S"])->hash_create(@ARGV)' "$@"; }
+    refusal "reverse: unterminated address literal" \
+        "5.1.1 SRS: the original domain is not a domain name or address literal: [1.2.3.4" \
+        --reverse "SRS0=$(srs_hash JV '[1.2.3.4' user)=JV=[1.2.3.4=user@srs.example"
+    run "reverse: '@' in the local part" 0 sf --reverse "SRS0=$(srs_hash JV example.com a@b)=JV=example.com=a@b@srs.example"
+    expect_eq "reverse: '@' in the local part: quoted" '"a@b"@example.com' "$(out)"
+    refusal "reverse: space in the SRS1 hop host" \
+        "5.1.1 SRS: the SRS1 hop host is not a domain name or address literal: hop example" \
+        --reverse "SRS1=$(srs_hash 'hop example' =HHHH=TT=orig.example=bob)=hop example==HHHH=TT=orig.example=bob@srs.example"
+else
+    printf '# Mail::SRS missing: its reversal cases skipped\n'
+fi
 for s in user@.example.com user@a..b user@- 'user@[1.2.3.4'; do
     refusal "rewrite: domain of '$s'" "5.1.7 SRS: malformed domain" --rewrite "$s"
 done

@@ -263,6 +263,37 @@ TEST_CASE("'=' in user parts, quoted and long local parts round-trip") {
     CHECK(huge.error().reason.starts_with("5.1.7 SRS: address of 310 octets"));
 }
 
+/// An SRS0 address at srs.example with a valid hash (secret "S") for any
+/// host and user, as a forger with the secret or a buggy peer would mint it.
+std::string srs0_for(std::string_view host, std::string_view user) {
+    std::string local = "SRS0=" + hash_create("S", {"JV", host, user}, 4) + "=JV=" + std::string(host) + "=" + std::string(user);
+    return format_address(local, "srs.example");
+}
+
+std::string srs1_for(std::string_view hop, std::string_view rest) {
+    std::string local = "SRS1=" + hash_create("S", {hop, rest}, 4) + "=" + std::string(hop) + "=" + std::string(rest);
+    return format_address(local, "srs.example");
+}
+
+TEST_CASE("reverse: the decoded host and local part make a valid address") {
+    auto p = params();
+    CHECK(srs0_for("ex ample.com", "user") == "\"SRS0=ZRM6=JV=ex ample.com=user\"@srs.example");
+    CHECK(rev_error(p, "SRS0=ZRM6=JV=ex ample.com=user@srs.example") ==
+          "5.1.1 SRS: the original domain is not a domain name or address literal: ex ample.com");
+    for (const char* host : {"ex ample.com", "[1.2.3.4", "a..b", ".example", "-", "[1.2.3.4.5]"}) {
+        CAPTURE(host);
+        CHECK(rev_error(p, srs0_for(host, "user")).starts_with("5.1.1 SRS: the original domain is not a domain name"));
+    }
+    CHECK(rev(p, srs0_for("[192.0.2.1]", "user")) == "user@[192.0.2.1]");
+    CHECK(rev(p, srs0_for("example.com", "a@b")) == "\"a@b\"@example.com");
+    CHECK(rev(p, srs0_for("example.com", "a b")) == "\"a b\"@example.com");
+    CHECK(rev(p, srs0_for("example.com", "a..b")) == "\"a..b\"@example.com");
+    CHECK(rev_error(p, srs1_for("hop example", "=HHHH=TT=orig.example=bob")) ==
+          "5.1.1 SRS: the SRS1 hop host is not a domain name or address literal: hop example");
+    CHECK(rev(p, srs1_for("hop.example", "=HHHH=TT=orig.example=a@b")) ==
+          "\"SRS0=HHHH=TT=orig.example=a@b\"@hop.example");
+}
+
 TEST_CASE("rewrite leaves alone: null sender, SRS off, our own domains unless alwaysrewrite") {
     auto p = params();
     for (const char* null : {"", "<>", "#@[]"}) {

@@ -180,7 +180,27 @@ expect_eq "--srs-domain and --secret: the address" SRS0=mkis=JV=example.com=user
 run "--srs-domain '' is SRS off" 0 srsfilter --control-dir "$C" --srs-domain "" --rewrite user@example.com
 expect_eq "--srs-domain '': unchanged" user@example.com "$(out)"
 run "--srs-domain with '='" 111 srsfilter --srs-domain a=b --secret S --rewrite user@example.com
-expect_eq "--srs-domain with '=': reason" "srsfilter: fatal: --srs-domain: not a domain: a=b" "$(err)"
+expect_match "--srs-domain with '=': reason" "^srsfilter: fatal: --srs-domain: not a domain name: a=b \\(" "$(err)"
+run "--srs-domain upper-case, trailing dot" 0 sf --srs-domain SRS.Example. --secret S --rewrite user@example.com
+expect_eq "--srs-domain upper-case, trailing dot: normalised" SRS0=mkis=JV=example.com=user@srs.example "$(out)"
+for bad in "bad dom" "a..example" "-a.example" "a.example.."; do
+    run "--srs-domain '$bad'" 111 srsfilter --srs-domain "$bad" --secret S --rewrite user@example.com
+    expect_match "--srs-domain '$bad': reason" "^srsfilter: fatal: --srs-domain: not a domain name: " "$(err)"
+done
+D3=$T/c3; mkdir -p "$D3"
+echo SRS.Example. >"$D3/srs_domain"; echo S >"$D3/srs_secrets"; chmod 600 "$D3/srs_secrets"
+printf 'Mixed.EXAMPLE\n.Sub.Example\n' >"$D3/rcpthosts"; echo LocalHost >"$D3/locals"
+run "srs_domain upper-case, trailing dot" 0 srsfilter --control-dir "$D3" --now "$NOW" --rewrite user@example.com
+expect_eq "srs_domain upper-case, trailing dot: normalised" SRS0=mkis=JV=example.com=user@srs.example "$(out)"
+run "srs_domain upper-case: reverse" 0 srsfilter --control-dir "$D3" --now "$NOW" --reverse SRS0=mkis=JV=example.com=user@srs.example
+expect_eq "srs_domain upper-case: reverse: the original" user@example.com "$(out)"
+for s in a@mixed.example a@x.sub.example a@LOCALHOST; do
+    run "upper-case rcpthosts/locals: '$s'" 0 srsfilter --control-dir "$D3" --now "$NOW" --rewrite "$s"
+    expect_eq "upper-case rcpthosts/locals: '$s' not rewritten" "$s" "$(out)"
+done
+echo 'srs example' >"$D3/srs_domain"
+run "srs_domain with a space" 111 srsfilter --control-dir "$D3" --rewrite user@example.com
+expect_match "srs_domain with a space: names the file" "^srsfilter: fatal: $D3/srs_domain: not a domain name: srs example " "$(err)"
 
 # == the clock: --now, QAUTH_NOW
 QAUTH_NOW=$((NOW + 22 * DAY)) run "QAUTH_NOW" 100 srsfilter --control-dir "$C" --reverse SRS0=mkis=JV=example.com=user@srs.example
@@ -193,10 +213,15 @@ run "no mode" 111 srsfilter --control-dir "$C"
 expect_match "no mode: usage line" '^usage: srsfilter: ' "$(err)"
 run "both modes" 111 sf --rewrite a@b.example --reverse c@d.example
 expect_match "both modes: usage line" '^usage: srsfilter: ' "$(err)"
-for o in "--separator x" "--hashlength 0" "--hashlength 28" "--maxage 0" "--hashmin 30" "--now -1" "--secret ''" "--bogus"; do
+for o in "--separator x" "--hashlength 0" "--hashlength 28" "--maxage 0" "--hashmin 30" "--now -1" "--secret ''" "--bogus" \
+    "--local-domain 'bad dom'" "--local-domain a..example" "--local-domain -x.example"; do
     eval "run \"usage: $o\" 111 sf $o --rewrite a@b.example"
     expect_match "usage: $o: usage line" '^usage: srsfilter: ' "$(err)"
 done
+run "--local-domain 'bad dom'" 111 sf --local-domain 'bad dom' --rewrite a@b.example
+expect_match "--local-domain 'bad dom': names it" "^usage: srsfilter: --local-domain: not a domain name: bad dom " "$(err)"
+run "--local-domain .Sub.Example" 0 sf --local-domain .Mine.Example --rewrite a@x.mine.example
+expect_eq "--local-domain .Mine.Example: not rewritten" a@x.mine.example "$(out)"
 run "--help" 0 srsfilter --help
 expect_match "--help: names the modes" '--rewrite' "$(out)"
 srsfilter --control-dir "$C" --rewrite user@example.com >/dev/full 2>"$T/err"

@@ -446,4 +446,37 @@ TEST_CASE("config: options win, and with domain and secret given no control dire
     CHECK_FALSE(load(Operation::Reverse, bad, [](std::string_view) {}));
 }
 
+TEST_CASE("config: srs_domain normalised (lower-case, no trailing dot), an invalid one refused") {
+    Overrides o;
+    o.domain = "SRS.Example.";
+    o.secrets = {"S"};
+    auto p = load(Operation::Rewrite, o, [](std::string_view) {});
+    REQUIRE(p);
+    CHECK(p->domain == "srs.example");
+    CHECK(fwd(*p, "user@example.com") == "SRS0=mkis=JV=example.com=user@srs.example");
+    for (const char* bad : {"srs example", "a..example", "-a.example", "a.example..", "."}) {
+        CAPTURE(bad);
+        o.domain = bad;
+        auto q = load(Operation::Reverse, o, [](std::string_view) {});
+        REQUIRE_FALSE(q);
+        CHECK(q.error().reason.starts_with("--srs-domain: not a domain name: "));
+    }
+    test::TempDir d;
+    d.write("srs_domain", "SRS.Example.\n");
+    d.write("srs_secrets", "S\n");
+    d.write("rcpthosts", "Ours.EXAMPLE\n");
+    Overrides f;
+    f.control_dir = d.path;
+    auto r = load(Operation::Rewrite, f, [](std::string_view) {});
+    REQUIRE(r);
+    CHECK(r->domain == "srs.example");
+    auto ours = rewrite(*r, "a@ours.example", kNow);
+    REQUIRE(ours);
+    CHECK(ours->why_not == "local domain");
+    d.write("srs_domain", "srs example\n");
+    auto bad = load(Operation::Rewrite, f, [](std::string_view) {});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().reason.starts_with(d.path + "/srs_domain: not a domain name: srs example"));
+}
+
 TEST_SUITE_END();

@@ -214,10 +214,12 @@ expect_match "no mode: usage line" '^usage: srsfilter: ' "$(err)"
 run "both modes" 111 sf --rewrite a@b.example --reverse c@d.example
 expect_match "both modes: usage line" '^usage: srsfilter: ' "$(err)"
 for o in "--separator x" "--hashlength 0" "--hashlength 28" "--maxage 0" "--hashmin 30" "--now -1" "--secret ''" "--bogus" \
-    "--local-domain 'bad dom'" "--local-domain a..example" "--local-domain -x.example"; do
+    "--local-domain 'bad dom'" "--local-domain a..example" "--local-domain -x.example" "--now abc"; do
     eval "run \"usage: $o\" 111 sf $o --rewrite a@b.example"
     expect_match "usage: $o: usage line" '^usage: srsfilter: ' "$(err)"
 done
+run "--now abc" 111 sf --now abc --rewrite a@b.example
+expect_match "--now abc: not a number" '^usage: srsfilter: --now: not a number: abc ' "$(err)"
 run "--local-domain 'bad dom'" 111 sf --local-domain 'bad dom' --rewrite a@b.example
 expect_match "--local-domain 'bad dom': names it" "^usage: srsfilter: --local-domain: not a domain name: bad dom " "$(err)"
 run "--local-domain .Sub.Example" 0 sf --local-domain .Mine.Example --rewrite a@x.mine.example

@@ -38,7 +38,15 @@ void add_envelope(CLI::App& app, qmail::EnvelopeOptions& envelope) {
 
 void add_now(CLI::App& app, std::optional<std::uint64_t>& now) {
     // At most 12 digits, as t= and x= may have (RFC 6376 3.5).
+    static const CLI::Validator digits(
+        [](std::string& v) {
+            return !v.empty() && v.find_first_not_of("0123456789") == std::string::npos
+                       ? std::string()
+                       : "not a number: " + printable(v) + " (Unix seconds expected)";
+        },
+        "UNIX-SECONDS");
     app.add_option("--now", now, "use this time (Unix seconds) instead of the clock")
+        ->check(digits)
         ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{999999999999}));
 }
 

@@ -2,6 +2,10 @@
 
 #include <cstring>
 
+#include "dns/address.hpp"
+#include "dns/domain.hpp"
+#include "util/strings.hpp"
+
 namespace qauth::srs {
 
 namespace {
@@ -23,22 +27,36 @@ bool is_dot_atom(std::string_view s) {
     return true;
 }
 
-bool domain_ok(std::string_view d) {
-    if (d.empty()) return false;
-    if (d.front() == '[') {
-        if (d.size() < 3 || d.back() != ']') return false;
-        for (unsigned char c : d.substr(1, d.size() - 2))
-            if (c == '[' || c == ']' || c == '\\' || c == '=' || c == ' ') return false;
-        return true;
+/// RFC 5321 4.1.3 address literal "[...]": an IPv4 address, "IPv6:" and an
+/// IPv6 address, or a General-address-literal (Ldh-str tag ':' dcontent);
+/// never '=' (SRS splits its fields at '=').
+bool literal_ok(std::string_view d) {
+    if (d.size() < 3 || d.front() != '[' || d.back() != ']') return false;
+    std::string_view in = d.substr(1, d.size() - 2);
+    if (auto ip = dns::IpAddress::parse(in)) return ip->v4();
+    std::size_t colon = in.find(':');
+    if (colon == std::string_view::npos || colon == 0 || colon + 1 == in.size()) return false;
+    std::string_view tag = in.substr(0, colon), content = in.substr(colon + 1);
+    if (iequals(tag, "IPv6")) {
+        auto ip = dns::IpAddress::parse(content);
+        return ip && !ip->v4();
     }
-    for (unsigned char c : d)
-        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
-              c == '_' || c >= 0x80))
-            return false;
+    if (!dns::Domain::parse(tag, dns::NameRules::Host) || tag.find('.') != std::string_view::npos) return false;
+    for (unsigned char c : content)  // dcontent: %d33-90 / %d94-126
+        if (c < 33 || c > 126 || (c >= 91 && c <= 93) || c == '=') return false;
     return true;
 }
 
 }  // namespace
+
+bool domain_ok(std::string_view d) {
+    if (!d.empty() && d.front() == '[') return literal_ok(d);
+    // UTF-8 labels (RFC 6531 3.3) count as letters; the rest is dns::Domain's rule.
+    std::string ascii(d);
+    for (char& c : ascii)
+        if (static_cast<unsigned char>(c) >= 0x80) c = 'x';
+    return dns::Domain::parse(ascii, dns::NameRules::Mail).has_value();
+}
 
 bool is_null_sender(std::string_view address) { return address.empty() || address == "<>" || address == "#@[]"; }
 

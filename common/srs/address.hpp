@@ -28,13 +28,18 @@ struct MailAddress {
     std::string domain;
 };
 
+/// True when `domain` is a domain name under dns::NameRules::Mail (labels of
+/// letters, digits, '-' and '_', not starting or ending with '-', no empty
+/// label; one trailing dot allowed; 8-bit bytes count as letters, for UTF-8
+/// names, RFC 6531 3.3) or a well-formed address literal (RFC 5321 4.1.3:
+/// "[IPv4]", "[IPv6:...]", "[tag:text]" without '=', space or '\').
+bool domain_ok(std::string_view domain);
+
 /// Splits `text` at its last '@' (a quoted local part may hold '@'s).
 /// Refuses (reason without a status code): more than kMaxAddress octets;
 /// a control character (NUL, CR, LF, DEL...); no '@'; an empty local part;
-/// an unterminated quoted-string or one not followed by '@'; an empty
-/// domain, or one with a character outside letters, digits, '-', '.', '_'
-/// and 8-bit bytes, or an address literal "[...]" holding '[', '\', '=' or
-/// space. '=' is refused in a domain because SRS splits its fields at '='.
+/// an unterminated quoted-string or one not followed by '@'; a domain that
+/// domain_ok() refuses ('=' is never in one: SRS splits its fields at '=').
 Result<MailAddress> parse_address(std::string_view text);
 
 /// `local@domain`, the local part as a dot-atom when it is one (RFC 5321

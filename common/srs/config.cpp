@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "dns/domain.hpp"
 #include "qmail/control.hpp"
 #include "srs/address.hpp"
 #include "srs/hash.hpp"
@@ -182,10 +183,12 @@ Result<Params> load(Operation op, const Overrides& o, const Warn& warn) {
         std::string where = o.domain ? std::string("--srs-domain") : c.path("srs_domain");
         return fail(where + " is missing or empty: SRS is off, so no address can be reversed");
     }
-    if (!parse_address("x@" + p.domain)) {
+    auto name = dns::Domain::parse(p.domain, dns::NameRules::Mail);
+    if (!name) {
         std::string where = o.domain ? std::string("--srs-domain") : c.path("srs_domain");
-        return fail(where + ": not a domain: " + printable(p.domain));
+        return fail(where + ": not a domain name: " + printable(p.domain) + " (" + name.error().reason + ")");
     }
+    p.domain = name->str();  // lower-case, no trailing dot: the form minted and compared
     if (!o.secrets.empty()) {
         for (const auto& s : o.secrets) p.secrets.emplace_back(s);
     } else if (auto s = load_secrets(c, p.secrets, warn); !s) {

@@ -49,6 +49,18 @@ bool any_empty(const std::array<std::string_view, N>& f) {
 std::unexpected<Error> refuse_sender(std::string_view why) { return fail("5.1.7 SRS: " + std::string(why)); }
 std::unexpected<Error> refuse_bounce(std::string_view why) { return fail("5.1.1 SRS: " + std::string(why)); }
 
+/// The address a reversed SRS address stands for, `local@host`, checked: the
+/// decoded host must be a domain name or address literal (domain_ok), and
+/// the whole a valid address (the local part quoted by format_address when
+/// it is no dot-atom). `what` names the host ("original domain", "hop host").
+Result<std::string> reversed_address(std::string_view local, std::string_view host, std::string_view what) {
+    if (!domain_ok(host))
+        return refuse_bounce(std::string(what) + " is not a domain name or address literal: " + printable(host));
+    std::string out = format_address(local, host);
+    if (auto a = parse_address(out); !a) return refuse_bounce("the reversed address is malformed: " + a.error().reason);
+    return out;
+}
+
 /// The SRS local part for sender local@host (Mail::SRS::Guarded::compile).
 Result<std::string> compile(const Params& p, std::string_view local, std::string_view host, std::int64_t now) {
     const std::string_view secret = p.secrets.front().view();
@@ -109,7 +121,7 @@ Result<std::string> reverse(const Params& p, std::string_view address, std::int6
             auto [hash, stamp, host, user] = *f;
             if (!hash_verify(hash, p.secrets, {stamp, host, user}, p.hashmin)) return refuse_bounce("invalid hash");
             if (auto t = timestamp_check(stamp, now, p.maxage); !t) return std::unexpected(t.error());
-            return format_address(user, host);
+            return reversed_address(user, host, "the original domain");
         }
         case Tag::Srs1: {
             auto f = fields<3>(local.substr(5));
@@ -117,7 +129,7 @@ Result<std::string> reverse(const Params& p, std::string_view address, std::int6
             auto [hash, hop, rest] = *f;
             if (hash.find('.') != std::string_view::npos) return refuse_bounce("hashless SRS1 address refused");
             if (!hash_verify(hash, p.secrets, {hop, rest}, p.hashmin)) return refuse_bounce("invalid hash");
-            return format_address("SRS0" + std::string(rest), hop);
+            return reversed_address("SRS0" + std::string(rest), hop, "the SRS1 hop host");
         }
         case Tag::None: break;
     }

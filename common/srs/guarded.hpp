@@ -54,7 +54,11 @@ Result<Rewritten> rewrite(const Params& p, std::string_view sender, std::int64_t
 /// srs::load refuses that first), not for p.domain, not an
 /// SRS address, malformed (a field missing or empty), a hashless SRS1 (its
 /// hash field holds '.', Mail::SRS's AllowUnsafeSrs), an invalid hash, a bad
-/// timestamp; and the errors of parse_address.
+/// timestamp; a decoded host (the original domain, the SRS1 hop host) that
+/// domain_ok() refuses ("the original domain is not a domain name or address
+/// literal: ..."); and the errors of parse_address, for the SRS address and
+/// for the result. The local part comes out quoted when it is no dot-atom
+/// (format_address): "a@b" in it gives "\"a@b\"@host".
 Result<std::string> reverse(const Params& p, std::string_view address, std::int64_t now);
 
 }  // namespace qauth::srs

@@ -104,6 +104,27 @@ refusal "rewrite: CR" "5.1.7 SRS: address contains a control character" --rewrit
 refusal "rewrite: LF" "5.1.7 SRS: address contains a control character" --rewrite "$(printf 'a\nb@example.com')"
 refusal "reverse: CR" "5.1.1 SRS: address contains a control character" --reverse "$(printf 'SRS0=mkis=JV=example.com=user@srs.example\r')"
 refusal "rewrite: '=' in the domain" "5.1.7 SRS: malformed domain" --rewrite a@b=c.example
+# reversed addresses must be valid: the hash of each is valid for its
+# fields (the unit test computes ZRM6 with srs/hash; Mail::SRS's hash_create the others)
+refusal "reverse: space in the original domain" \
+    "5.1.1 SRS: the original domain is not a domain name or address literal: ex ample.com" \
+    --reverse 'SRS0=ZRM6=JV=ex ample.com=user@srs.example'
+if perl -MMail::SRS -e 1 2>/dev/null; then
+    srs_hash() { perl -MMail::SRS -e 'print Mail::SRS->new(Secret=>["S"])->hash_create(@ARGV)' "$@"; }
+    refusal "reverse: unterminated address literal" \
+        "5.1.1 SRS: the original domain is not a domain name or address literal: [1.2.3.4" \
+        --reverse "SRS0=$(srs_hash JV '[1.2.3.4' user)=JV=[1.2.3.4=user@srs.example"
+    run "reverse: '@' in the local part" 0 sf --reverse "SRS0=$(srs_hash JV example.com a@b)=JV=example.com=a@b@srs.example"
+    expect_eq "reverse: '@' in the local part: quoted" '"a@b"@example.com' "$(out)"
+    refusal "reverse: space in the SRS1 hop host" \
+        "5.1.1 SRS: the SRS1 hop host is not a domain name or address literal: hop example" \
+        --reverse "SRS1=$(srs_hash 'hop example' =HHHH=TT=orig.example=bob)=hop example==HHHH=TT=orig.example=bob@srs.example"
+else
+    printf '# Mail::SRS missing: its reversal cases skipped\n'
+fi
+for s in user@.example.com user@a..b user@- 'user@[1.2.3.4'; do
+    refusal "rewrite: domain of '$s'" "5.1.7 SRS: malformed domain" --rewrite "$s"
+done
 long=$(printf 'l%.0s' $(seq 300))
 refusal "rewrite: 310 octets" "5.1.7 SRS: address of 310 octets, over RFC 5321 4.5.3.1.3's 256-octet path limit" --rewrite "$long@x.example"
 l230=$(printf 'l%.0s' $(seq 230))
@@ -159,7 +180,27 @@ expect_eq "--srs-domain and --secret: the address" SRS0=mkis=JV=example.com=user
 run "--srs-domain '' is SRS off" 0 srsfilter --control-dir "$C" --srs-domain "" --rewrite user@example.com
 expect_eq "--srs-domain '': unchanged" user@example.com "$(out)"
 run "--srs-domain with '='" 111 srsfilter --srs-domain a=b --secret S --rewrite user@example.com
-expect_eq "--srs-domain with '=': reason" "srsfilter: fatal: --srs-domain: not a domain: a=b" "$(err)"
+expect_match "--srs-domain with '=': reason" "^srsfilter: fatal: --srs-domain: not a domain name: a=b \\(" "$(err)"
+run "--srs-domain upper-case, trailing dot" 0 sf --srs-domain SRS.Example. --secret S --rewrite user@example.com
+expect_eq "--srs-domain upper-case, trailing dot: normalised" SRS0=mkis=JV=example.com=user@srs.example "$(out)"
+for bad in "bad dom" "a..example" "-a.example" "a.example.."; do
+    run "--srs-domain '$bad'" 111 srsfilter --srs-domain "$bad" --secret S --rewrite user@example.com
+    expect_match "--srs-domain '$bad': reason" "^srsfilter: fatal: --srs-domain: not a domain name: " "$(err)"
+done
+D3=$T/c3; mkdir -p "$D3"
+echo SRS.Example. >"$D3/srs_domain"; echo S >"$D3/srs_secrets"; chmod 600 "$D3/srs_secrets"
+printf 'Mixed.EXAMPLE\n.Sub.Example\n' >"$D3/rcpthosts"; echo LocalHost >"$D3/locals"
+run "srs_domain upper-case, trailing dot" 0 srsfilter --control-dir "$D3" --now "$NOW" --rewrite user@example.com
+expect_eq "srs_domain upper-case, trailing dot: normalised" SRS0=mkis=JV=example.com=user@srs.example "$(out)"
+run "srs_domain upper-case: reverse" 0 srsfilter --control-dir "$D3" --now "$NOW" --reverse SRS0=mkis=JV=example.com=user@srs.example
+expect_eq "srs_domain upper-case: reverse: the original" user@example.com "$(out)"
+for s in a@mixed.example a@x.sub.example a@LOCALHOST; do
+    run "upper-case rcpthosts/locals: '$s'" 0 srsfilter --control-dir "$D3" --now "$NOW" --rewrite "$s"
+    expect_eq "upper-case rcpthosts/locals: '$s' not rewritten" "$s" "$(out)"
+done
+echo 'srs example' >"$D3/srs_domain"
+run "srs_domain with a space" 111 srsfilter --control-dir "$D3" --rewrite user@example.com
+expect_match "srs_domain with a space: names the file" "^srsfilter: fatal: $D3/srs_domain: not a domain name: srs example " "$(err)"
 
 # == the clock: --now, QAUTH_NOW
 QAUTH_NOW=$((NOW + 22 * DAY)) run "QAUTH_NOW" 100 srsfilter --control-dir "$C" --reverse SRS0=mkis=JV=example.com=user@srs.example
@@ -172,10 +213,17 @@ run "no mode" 111 srsfilter --control-dir "$C"
 expect_match "no mode: usage line" '^usage: srsfilter: ' "$(err)"
 run "both modes" 111 sf --rewrite a@b.example --reverse c@d.example
 expect_match "both modes: usage line" '^usage: srsfilter: ' "$(err)"
-for o in "--separator x" "--hashlength 0" "--hashlength 28" "--maxage 0" "--hashmin 30" "--now -1" "--secret ''" "--bogus"; do
+for o in "--separator x" "--hashlength 0" "--hashlength 28" "--maxage 0" "--hashmin 30" "--now -1" "--secret ''" "--bogus" \
+    "--local-domain 'bad dom'" "--local-domain a..example" "--local-domain -x.example" "--now abc"; do
     eval "run \"usage: $o\" 111 sf $o --rewrite a@b.example"
     expect_match "usage: $o: usage line" '^usage: srsfilter: ' "$(err)"
 done
+run "--now abc" 111 sf --now abc --rewrite a@b.example
+expect_match "--now abc: not a number" '^usage: srsfilter: --now: not a number: abc ' "$(err)"
+run "--local-domain 'bad dom'" 111 sf --local-domain 'bad dom' --rewrite a@b.example
+expect_match "--local-domain 'bad dom': names it" "^usage: srsfilter: --local-domain: not a domain name: bad dom " "$(err)"
+run "--local-domain .Sub.Example" 0 sf --local-domain .Mine.Example --rewrite a@x.mine.example
+expect_eq "--local-domain .Mine.Example: not rewritten" a@x.mine.example "$(out)"
 run "--help" 0 srsfilter --help
 expect_match "--help: names the modes" '--rewrite' "$(out)"
 srsfilter --control-dir "$C" --rewrite user@example.com >/dev/full 2>"$T/err"

@@ -263,6 +263,37 @@ TEST_CASE("'=' in user parts, quoted and long local parts round-trip") {
     CHECK(huge.error().reason.starts_with("5.1.7 SRS: address of 310 octets"));
 }
 
+/// An SRS0 address at srs.example with a valid hash (secret "S") for any
+/// host and user, as a forger with the secret or a buggy peer would mint it.
+std::string srs0_for(std::string_view host, std::string_view user) {
+    std::string local = "SRS0=" + hash_create("S", {"JV", host, user}, 4) + "=JV=" + std::string(host) + "=" + std::string(user);
+    return format_address(local, "srs.example");
+}
+
+std::string srs1_for(std::string_view hop, std::string_view rest) {
+    std::string local = "SRS1=" + hash_create("S", {hop, rest}, 4) + "=" + std::string(hop) + "=" + std::string(rest);
+    return format_address(local, "srs.example");
+}
+
+TEST_CASE("reverse: the decoded host and local part make a valid address") {
+    auto p = params();
+    CHECK(srs0_for("ex ample.com", "user") == "\"SRS0=ZRM6=JV=ex ample.com=user\"@srs.example");
+    CHECK(rev_error(p, "SRS0=ZRM6=JV=ex ample.com=user@srs.example") ==
+          "5.1.1 SRS: the original domain is not a domain name or address literal: ex ample.com");
+    for (const char* host : {"ex ample.com", "[1.2.3.4", "a..b", ".example", "-", "[1.2.3.4.5]"}) {
+        CAPTURE(host);
+        CHECK(rev_error(p, srs0_for(host, "user")).starts_with("5.1.1 SRS: the original domain is not a domain name"));
+    }
+    CHECK(rev(p, srs0_for("[192.0.2.1]", "user")) == "user@[192.0.2.1]");
+    CHECK(rev(p, srs0_for("example.com", "a@b")) == "\"a@b\"@example.com");
+    CHECK(rev(p, srs0_for("example.com", "a b")) == "\"a b\"@example.com");
+    CHECK(rev(p, srs0_for("example.com", "a..b")) == "\"a..b\"@example.com");
+    CHECK(rev_error(p, srs1_for("hop example", "=HHHH=TT=orig.example=bob")) ==
+          "5.1.1 SRS: the SRS1 hop host is not a domain name or address literal: hop example");
+    CHECK(rev(p, srs1_for("hop.example", "=HHHH=TT=orig.example=a@b")) ==
+          "\"SRS0=HHHH=TT=orig.example=a@b\"@hop.example");
+}
+
 TEST_CASE("rewrite leaves alone: null sender, SRS off, our own domains unless alwaysrewrite") {
     auto p = params();
     for (const char* null : {"", "<>", "#@[]"}) {
@@ -302,6 +333,19 @@ TEST_CASE("parse_address: bounds and malformed input") {
         CHECK_FALSE(parse_address(bad));
     }
     auto p = params();
+    for (const char* bad : {"user@.example.com", "user@a..b", "user@-", "user@-a.example", "user@a-.example",
+                            "user@a.example..", "user@[1.2.3.4", "user@[1.2.3.4.5]", "user@[IPv6:1.2.3.4]",
+                            "user@[x:]", "user@[:a]", "user@[]"}) {
+        CAPTURE(bad);
+        auto r = rewrite(p, bad, kNow);
+        REQUIRE_FALSE(r);
+        CHECK(r.error().reason == "5.1.7 SRS: malformed domain");
+    }
+    for (const char* good : {"u@Example.COM.", "u@[192.0.2.1]", "u@[IPv6:2001:db8::1]", "u@[x-tag:abc]",
+                             "u@_dmarc.example", "u@b\xc3\xbc" "cher.example"}) {
+        CAPTURE(good);
+        CHECK(domain_ok(std::string_view(good).substr(2)));
+    }
     auto r = rewrite(p, "a\r@b.example", kNow);
     REQUIRE_FALSE(r);
     CHECK(r.error().reason == "5.1.7 SRS: address contains a control character");
@@ -400,6 +444,39 @@ TEST_CASE("config: options win, and with domain and secret given no control dire
     bad.domain = "srs=x.example";
     bad.secrets = {"S"};
     CHECK_FALSE(load(Operation::Reverse, bad, [](std::string_view) {}));
+}
+
+TEST_CASE("config: srs_domain normalised (lower-case, no trailing dot), an invalid one refused") {
+    Overrides o;
+    o.domain = "SRS.Example.";
+    o.secrets = {"S"};
+    auto p = load(Operation::Rewrite, o, [](std::string_view) {});
+    REQUIRE(p);
+    CHECK(p->domain == "srs.example");
+    CHECK(fwd(*p, "user@example.com") == "SRS0=mkis=JV=example.com=user@srs.example");
+    for (const char* bad : {"srs example", "a..example", "-a.example", "a.example..", "."}) {
+        CAPTURE(bad);
+        o.domain = bad;
+        auto q = load(Operation::Reverse, o, [](std::string_view) {});
+        REQUIRE_FALSE(q);
+        CHECK(q.error().reason.starts_with("--srs-domain: not a domain name: "));
+    }
+    test::TempDir d;
+    d.write("srs_domain", "SRS.Example.\n");
+    d.write("srs_secrets", "S\n");
+    d.write("rcpthosts", "Ours.EXAMPLE\n");
+    Overrides f;
+    f.control_dir = d.path;
+    auto r = load(Operation::Rewrite, f, [](std::string_view) {});
+    REQUIRE(r);
+    CHECK(r->domain == "srs.example");
+    auto ours = rewrite(*r, "a@ours.example", kNow);
+    REQUIRE(ours);
+    CHECK(ours->why_not == "local domain");
+    d.write("srs_domain", "srs example\n");
+    auto bad = load(Operation::Rewrite, f, [](std::string_view) {});
+    REQUIRE_FALSE(bad);
+    CHECK(bad.error().reason.starts_with(d.path + "/srs_domain: not a domain name: srs example"));
 }
 
 TEST_SUITE_END();

@@ -28,6 +28,7 @@ chmod +x "$T/next"
 filter() { printf '#!/bin/bash\n%s\n' "$2" >"$F/$1"; chmod +x "$F/$1"; }
 filter fail 'cat >/dev/null; echo "no luck" >&2; echo "more on stderr" >&2; exit 1'
 filter crash 'cat >/dev/null; kill -SEGV $$'
+filter hang 'sleep 31.4159 & sleep 31.4159'
 filter vars 'env >"'"$R"'/fvars"; echo "a warning" >&2; cat'
 
 printf 'From: a@example.com\nTo: x@example.net\nSubject: ar\n\nbody\n' >"$T/msg"
@@ -104,6 +105,20 @@ tmp_ok "a filter exits 1" "fail: no luck"
 printf '%s\n' "$F/crash" >"$C/authremote/chain"
 ar "$T/msg" mx.example.net a@example.com x@example.net
 tmp_ok "a filter crashes" "crash was killed by signal 11"
+mkdir -p "$C/authqueue"; echo 1 >"$C/authqueue/timeout"
+printf '%s\n' "$F/hang" >"$C/authremote/chain"
+ar "$T/msg" mx.example.net a@example.com x@example.net
+tmp_ok "a filter hangs past authqueue/timeout" "hang timed out after 1 s"
+expect_eq "... and its process group is gone" "" "$(pgrep -f "sleep 31[.]4159" || true)"
+rm "$C/authqueue/timeout" "$C/authremote/chain"
+echo "$T/no-such-spool" >"$C/authqueue/spooldir"
+ar "$T/msg" mx.example.net a@example.com x@example.net
+expect_eq "the spool directory missing: temporary, nothing sent" "0 not sent Z" "$rc $(sent) $(head -c1 "$T/out")"
+rm "$C/authqueue/spooldir"
+: >"$C/authremote/chain"
+ar "$T/msg" mx.example.net a@example.com x@example.net
+cmp -s "$T/msg" "$R/msg"
+expect_eq "an empty authremote/chain: passed on unchanged" "0 0" "$rc $?"
 rm "$C/authremote/chain"
 AUTHREMOTE_NEXT=$T/missing ar "$T/msg" mx.example.net a@example.com x@example.net
 tmp_ok "the next qmail-remote missing" "cannot run $T/missing: No such file or directory"

@@ -130,3 +130,7 @@ expect_eq "a world-readable key: qmail-dkimsign refuses, nothing sent" "0 not se
 chmod 600 "$C/domainkeys/example.com/s1"
 QMAIL_CONTROL=$T/nowhere ar "$T/msg" mx.example.net a@example.com x@example.net
 expect_eq "no control directory: temporary, nothing sent" "0 not sent Z" "$rc $(sent) $(head -c1 "$T/out")"
+
+# --- start-up: it runs for every remote delivery and needs no crypto itself
+expect_eq "qmail-authremote loads no crypto or DNS library" "" \
+    "$(ldd "$AR" | grep -oE 'lib(crypto|ssl|sodium|ldns)[^ ]*' | tr '\n' ' ')"

@@ -64,8 +64,9 @@ bool signed_here(const mail::Header& header, const ControlDir& control);
 /// The d= for a bounce: nullopt unless `sender` is a null sender and the
 /// From domain (dkim::signing_domain()) has no key; then the first line of
 /// control `bouncehost`, else `me`, lower-cased, when that domain has a key
-/// (dkim::load_domain_keys()), else nullopt. Errors: a control file or key
-/// that cannot be read.
+/// (dkim::domain_selectors(): its key directory lists a selector; the key
+/// itself is qmail-dkimsign's to load), else nullopt. Errors: a control file
+/// or selector list that cannot be read, a bad selector name.
 Result<std::optional<std::string>> bounce_domain(const mail::Header& header, std::string_view sender,
                                                  const ControlDir& control);
 

@@ -113,6 +113,8 @@ TEST_CASE("authremote: a bounce is signed for bouncehost, else me, only when it 
     CHECK(!*bounce_domain(foreign, "a@example.com", dir));  // not a bounce
     make_key(d, "mx.example");
     CHECK(!*bounce_domain(foreign, "", dir));  // the From domain is ours: qmail-dkimsign signs it as it is
+    d.write("domainkeys/bounce.example/selector", "bad/name\n");
+    CHECK_FALSE(bounce_domain(header_of("From: x@elsewhere.example\n\nx\n"), "", dir).has_value());  // an error: deferred
 }
 
 TEST_CASE("authremote: --domain goes to every qmail-dkimsign without one") {

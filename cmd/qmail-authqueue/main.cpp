@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "qmail/authqueue.hpp"
+#include "qmail/wrapper.hpp"
 
 namespace {
 
@@ -19,17 +20,6 @@ constexpr const char* kHelp =
     "Control files: authqueue/incoming, authqueue/outgoing, authqueue/timeout, authqueue/customerror,\n"
     "authqueue/spooldir (under $QMAIL_CONTROL, default /var/qmail/control). See qmail-authqueue(8).\n";
 
-// The directory this program was run from (/proc/self/exe), where the qauth
-// filters are installed beside it; "" when it cannot be read.
-std::string own_directory() {
-    char buf[4096];
-    const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
-    if (n <= 0) return {};
-    std::string path(buf, static_cast<std::size_t>(n));
-    const auto slash = path.rfind('/');
-    return slash == std::string::npos ? std::string() : path.substr(0, slash);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -39,6 +29,6 @@ int main(int argc, char** argv) {
     }
     qauth::qmail::AuthqueueOptions options;
     for (int i = 1; i < argc; ++i) options.args.emplace_back(argv[i]);
-    options.program_dir = own_directory();
+    options.program_dir = qauth::qmail::own_directory();
     return qauth::qmail::run_authqueue(options);
 }

@@ -17,6 +17,15 @@ struct SigningKey {
     crypto::PrivateKey key;
 };
 
+/// The selectors load_domain_keys() loads for `domain`, without loading
+/// them: `selectors`, or else those in domainkeys/DOMAIN/selector (default:
+/// "default"), each once. Empty when the domain has no key directory (or is
+/// not a mail domain name). Errors: the directory or list cannot be read, a
+/// bad selector name. No crypto (key_selectors.cpp): for programs that only
+/// ask whether a domain signs.
+Result<std::vector<std::string>> domain_selectors(const qmail::ControlDir& control, std::string_view domain,
+                                                  const std::vector<std::string>& selectors);
+
 /// The keys to sign `domain` with: CONTROL/domainkeys/DOMAIN/SELECTOR for each
 /// selector in `selectors`, or else in the file domainkeys/DOMAIN/selector
 /// (default: "default"). An empty list when the domain has no key directory

@@ -14,6 +14,7 @@
 #include "qmail/filter_chain.hpp"
 #include "qmail/filter_process.hpp"
 #include "qmail/status.hpp"
+#include "qmail/wrapper.hpp"
 #include "util/io.hpp"
 #include "util/strings.hpp"
 
@@ -22,9 +23,6 @@ namespace qauth::qmail {
 namespace {
 
 constexpr const char* kProg = "qmail-authqueue";
-// Linux refuses an environment string over 128 KiB at exec (MAX_ARG_STRLEN);
-// QMAILRCPTS longer than this is left out, so the filters still run.
-constexpr std::size_t kMaxRcptsVariable = 120000;
 // The descriptors whose state at start-up is remembered: a channel counts
 // only when the caller opened it, never when a file of ours took its number.
 constexpr int kSnapshotFds = 64;
@@ -39,18 +37,6 @@ void snapshot_fds() {
 bool open_at_start(int fd) {
     if (fd >= 0 && fd < kSnapshotFds) return g_open_at_start & (std::uint64_t{1} << fd);
     return fd >= 0 && ::fcntl(fd, F_GETFD) >= 0;
-}
-
-void ignore(int sig) {
-    struct sigaction sa {};
-    sa.sa_handler = SIG_IGN;
-    ::sigaction(sig, &sa, nullptr);
-}
-
-void restore(int sig) {
-    struct sigaction sa {};
-    sa.sa_handler = SIG_DFL;
-    ::sigaction(sig, &sa, nullptr);
 }
 
 class Run {
@@ -73,7 +59,6 @@ private:
     // Execs the next qmail-queue with `message` on fd 0 and `envelope` on
     // fd 1; returns (the errno text) only when that fails.
     std::string exec_next(int message, int envelope);
-    Result<io::Fd> spool_input();
     Result<io::Fd> envelope_file(std::string_view bytes);
 
     const AuthqueueOptions& options_;
@@ -100,30 +85,14 @@ std::string Run::exec_next(int message, int envelope) {
         if (fd > 1 && ::lseek(fd, 0, SEEK_SET) != 0) return std::string("seek: ") + std::strerror(errno);
     if ((message != 0 && ::dup2(message, 0) < 0) || (envelope != 1 && ::dup2(envelope, 1) < 0))
         return std::string("dup2: ") + std::strerror(errno);
-    restore(SIGPIPE);
-    restore(SIGXFSZ);
+    default_signal(SIGPIPE);
+    default_signal(SIGXFSZ);
     char* argv[] = {next_.data(), nullptr};
     ::execv(next_.c_str(), argv);
     const int e = errno;
-    ignore(SIGPIPE);
-    ignore(SIGXFSZ);
+    ignore_signal(SIGPIPE);
+    ignore_signal(SIGXFSZ);
     return "cannot run " + next_ + ": " + std::strerror(e);
-}
-
-Result<io::Fd> Run::spool_input() {
-    auto fd = io::open_temp(spool_dir_);
-    if (!fd) return std::unexpected(fd.error());
-    io::Fd spool(*fd);
-    io::Writer out(spool.get(), "spool in " + spool_dir_);
-    char buf[64 * 1024];
-    for (;;) {
-        auto n = io::read_some(0, buf, sizeof buf);
-        if (!n) return fail("reading the message: " + n.error().reason);
-        if (*n == 0) break;
-        if (auto w = out.write(std::string_view(buf, *n)); !w) return std::unexpected(w.error());
-    }
-    if (auto w = out.flush(); !w) return std::unexpected(w.error());
-    return spool;
 }
 
 Result<io::Fd> Run::envelope_file(std::string_view bytes) {
@@ -141,9 +110,7 @@ Result<io::Fd> Run::envelope_file(std::string_view bytes) {
 int Run::go() {
     snapshot_fds();
     if (!io::reserve_standard_fds()) return exit_code(QueueStatus::TempRefused);
-    ignore(SIGPIPE);  // a closed pipe is a write error with a reason
-    ignore(SIGXFSZ);  // so is a file-size limit (ulimit -f)
-    restore(SIGCHLD);  // an ignored SIGCHLD inherited from the caller would reap the filters before waitpid
+    wrapper_signals();
 
     auto dir = open_control_dir(options_.control_dir);
     if (!dir) return config_error(dir.error().reason);
@@ -182,17 +149,11 @@ int Run::go() {
     // itself and checks the envelope (exit 91).
     if (chain.empty()) return defer(exec_next(0, 1));
 
-    auto message = spool_input();
+    auto message = spool_fd(0, spool_dir_);
     if (!message) return defer(message.error().reason);
     auto envelope = read_queue_envelope(1);
     if (!envelope) return defer(envelope.error().reason);
-    for (const auto& [name, value] : filter_variables(*envelope)) {
-        if (name == "QMAILRCPTS" && value.size() > kMaxRcptsVariable) {
-            log("warning: QMAILRCPTS left out: " + std::to_string(envelope->recipients.size()) + " recipients");
-            continue;
-        }
-        ::setenv(name.c_str(), value.c_str(), 1);
-    }
+    export_filter_variables(*envelope, [this](const std::string& w) { log("warning: " + w); });
 
     ProcessOptions po;
     po.timeout = *timeout;
@@ -211,20 +172,6 @@ int Run::go() {
 }
 
 }  // namespace
-
-std::vector<std::pair<std::string, std::string>> filter_variables(const ReadEnvelope& envelope) {
-    const std::string& s = envelope.sender;
-    const auto at = s.rfind('@');
-    std::string rcpts;
-    for (const auto& r : envelope.recipients) rcpts += r + "\n";
-    return {
-        {"SENDER", s},
-        {"RECIPIENT", envelope.recipients.empty() ? std::string() : envelope.recipients.front()},
-        {"QMAILUSER", at == std::string::npos ? s : s.substr(0, at)},
-        {"QMAILHOST", at == std::string::npos ? std::string() : s.substr(at + 1)},
-        {"QMAILRCPTS", rcpts},
-    };
-}
 
 std::string next_queue_program(const Environment& env) {
     if (const char* n = env("AUTHQUEUE_NEXT"); n && *n) return n;

@@ -14,6 +14,7 @@
 
 #include "qmail/envelope.hpp"
 #include "qmail/envelope_reader.hpp"
+#include "qmail/wrapper.hpp"  // filter_variables()
 
 namespace qauth::qmail {
 
@@ -33,13 +34,6 @@ struct AuthqueueOptions {
     /// The control directory; empty: control_dir_from("").
     std::string control_dir;
 };
-
-/// The variables the filters get, qmail-qfilter's and qmail-local's
-/// (DESIGN §4): SENDER (the sender, "" for <>), RECIPIENT (the first
-/// recipient), QMAILUSER and QMAILHOST (the sender split at its last '@';
-/// without one, all of it is QMAILUSER and QMAILHOST is ""), QMAILRCPTS
-/// (every recipient followed by a LF). Pairs of name and value.
-std::vector<std::pair<std::string, std::string>> filter_variables(const ReadEnvelope& envelope);
 
 /// The next qmail-queue: $AUTHQUEUE_NEXT when set and not empty, else
 /// qmail_home_from("")/bin/qmail-queue. Never $QMAILQUEUE (that is us).

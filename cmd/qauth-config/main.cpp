@@ -75,17 +75,7 @@ void show(const qmail::ControlDir& control, const std::string& name) {
     checked(print(out));
 }
 
-void list() {
-    std::string out;
-    for (const auto& s : qmail::settings()) {
-        std::string dflt = !s.default_of.empty() ? "= " + std::string(s.default_of)
-                           : s.fallback.empty()   ? "none"
-                                                  : std::string(s.fallback);
-        out += std::string(s.name) + ": " + std::string(s.description) + "; " + s.valid_values() +
-               ", default " + dflt + (s.env.empty() ? "" : ", env " + std::string(s.env) + " overrides") + "\n";
-    }
-    checked(print(out));
-}
+void list() { checked(print(qmail::describe_settings())); }
 
 void set(const qmail::ControlDir& control, const std::string& name, const std::string& value) {
     const auto& s = setting_named(name);

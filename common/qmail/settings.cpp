@@ -248,4 +248,16 @@ Result<std::optional<std::string>> panel_rule_refusal(const ControlDir& control,
                                       "set dkimverify 1 first"};
 }
 
+std::string describe_settings() {
+    std::string out;
+    for (const auto& s : settings()) {
+        std::string dflt = !s.default_of.empty() ? "= " + std::string(s.default_of)
+                           : s.fallback.empty()   ? "none"
+                                                  : std::string(s.fallback);
+        out += std::string(s.name) + ": " + std::string(s.description) + "; " + s.valid_values() +
+               ", default " + dflt + (s.env.empty() ? "" : ", env " + std::string(s.env) + " overrides") + "\n";
+    }
+    return out;
+}
+
 }  // namespace qauth::qmail

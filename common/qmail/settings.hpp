@@ -53,6 +53,10 @@ std::span<const Setting> settings();
 /// The setting named `name`; nullptr for no such setting.
 const Setting* find_setting(std::string_view name);
 
+/// One line per setting, "NAME: description; valid values, default D[, env
+/// E overrides]\n", in table order (what `qauth-config list` prints).
+std::string describe_settings();
+
 /// The file content for `value` given to `set` (standard input for a
 /// multi-line setting): checked against the setting's rule and returned with
 /// one trailing newline. A bad value is a usage error (Error::usage) whose

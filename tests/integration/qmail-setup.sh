@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# scripts/qmail-setup on a qmail tree of its own (files only, --no-users;
+# the run with users, groups and a real qmail is tests/qmail/setup.sh):
+# --dry-run lists every change and changes nothing; a run writes exactly
+# the expected files (chains, switches, tcprules lines and their cdb,
+# QMAILREMOTE in qmail-send's rc, never QMAILQUEUE there; the SRS domain's
+# rcpthosts, virtualdomains and .qmail-srs-default lines), backs up each
+# file it changes once; a second run changes nothing; what is in place
+# (a chain, a value, another QMAILQUEUE) is kept; bad usage exits 111.
+. "$(dirname "$0")/../lib.sh"
+
+SETUP=$TOP/scripts/qmail-setup
+B=$QAUTH_BIN
+Q=$T/q
+CTL=$Q/control
+AQ=$Q/bin/qmail-authqueue
+# the environment the rules give a qmail home other than /var/qmail
+QENV=",QMAIL_CONTROL=\"$CTL\",AUTHQUEUE_NEXT=\"$Q/bin/qmail-queue\""
+
+fresh_tree() {
+    rm -rf "$Q" "$T"/tcp.*
+    mkdir -p "$CTL" "$Q/bin" "$Q/alias" "$Q/users"
+    echo mx.test >"$CTL/me"
+    printf 'mx.test\nqauth.test\n' >"$CTL/rcpthosts"
+    printf '#!/bin/sh\n\nexec env - PATH="%s/bin:$PATH" \\\nqmail-start ./Maildir/ splogger qmail\n' "$Q" >"$Q/rc"
+    chmod 755 "$Q/rc"
+    printf '127.:allow,RELAYCLIENT=""\n10.1.:deny\n# a comment\n:allow\n' >"$T/tcp.smtp"
+}
+setup() { "$SETUP" --qmail-home "$Q" --bindir "$B" --smtp-rules "$T/tcp.smtp" --submission-rules "$T/tcp.sub" \
+    --srs-domain SRS.test --no-users "$@" >"$T/out" 2>"$T/err"; }
+# listing of the tree: path, type, mode, content hash
+snapshot() { (cd "$T" && find q tcp.* -printf '%p %y %m %l\n' 2>/dev/null | sort; find q tcp.* -type f -exec md5sum {} + 2>/dev/null | sort); }
+
+# --- usage ------------------------------------------------------------------------
+expect_status "--help exits 0" 0 "$SETUP" --help
+expect_match "--help names --dry-run" '--dry-run' "$(cat "$T/out")"
+fresh_tree
+expect_status "an unknown argument: 111" 111 "$SETUP" --bogus
+expect_status "no qmail home: 111" 111 "$SETUP" --qmail-home "$T/nothing" --bindir "$B"
+expect_match "no qmail home: says which" "$T/nothing/control is not a directory" "$(cat "$T/err")"
+expect_status "a relative --bindir: 111" 111 "$SETUP" --qmail-home "$Q" --bindir build/bin
+expect_status "a --bindir without the programs: 111" 111 "$SETUP" --qmail-home "$Q" --bindir /usr
+expect_status "a bad --relay-net: 111" 111 "$SETUP" --qmail-home "$Q" --bindir "$B" --relay-net '1.2:allow'
+expect_status "a bad --srs-domain: 111" 111 "$SETUP" --qmail-home "$Q" --bindir "$B" --srs-domain 'a..b'
+expect_status "--srs-domain without a value: 111" 111 "$SETUP" --qmail-home "$Q" --bindir "$B" --srs-domain
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    chmod 755 "$T"
+    expect_status "groups and owners without root: 111" 111 \
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$SETUP" --qmail-home "$Q" --bindir "$B" --smtp-rules none
+    expect_match "without root: says so" 'need root \(or --no-users\)' "$(cat "$T/err")"
+fi
+
+# --- --dry-run: every change shown, nothing changed --------------------------------
+before=$(snapshot)
+expect_status "--dry-run: exit 0" 0 setup --dry-run
+expect_eq "--dry-run: nothing changed" "$before" "$(snapshot)"
+out=$(cat "$T/out")
+for f in control/authqueue/incoming control/authqueue/outgoing control/authremote/chain control/dkimsign \
+         control/dkimverify control/dmarc control/spfbehavior control/srs_domain control/rcpthosts \
+         control/virtualdomains alias/.qmail-srs-default rc; do
+    expect_match "--dry-run shows $f" "would write $Q/$f" "$out"
+done
+expect_match "--dry-run shows the rules change as a diff" "^\+:allow,QMAILQUEUE=\"$AQ\"" "$out"
+expect_match "--dry-run shows the cdb rebuild" "would run: .*tcprules $T/tcp.smtp" "$out"
+expect_match "--dry-run shows the links" "would run: ln -s $B/qmail-authqueue $AQ" "$out"
+expect_match "--dry-run never shows the new secret" 'srs_secrets \(mode 0600; a new random secret, not shown\)' "$out"
+expect_eq "--dry-run: no diff of srs_secrets" "" "$(grep -A3 'srs_secrets' "$T/out" | grep '^+[^+]')"
+expect_match "--dry-run: counts the changes" '21 changes \(dry run: nothing changed\)' "$out"
+
+# --- the run --------------------------------------------------------------------
+expect_status "the run: exit 0" 0 setup
+expect_match "the run: counts the changes" '21 changes made' "$(cat "$T/out")"
+expect_eq "authqueue/incoming: the incoming chain" \
+    "$B/spfcheck --trust-received
+$B/dkimverify
+$B/dmarccheck" "$(cat "$CTL/authqueue/incoming")"
+expect_eq "authqueue/outgoing: the signer" "$B/qmail-dkimsign" "$(cat "$CTL/authqueue/outgoing")"
+expect_eq "authremote/chain: the signer" "$B/qmail-dkimsign" "$(cat "$CTL/authremote/chain")"
+expect_eq "the switches at their defaults" "1 1 1 1" "$(cat "$CTL/dkimsign" "$CTL/dkimverify" "$CTL/dmarc" "$CTL/spfbehavior" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "authqueue/ and authremote/ are mode 755 (qmaild reads them)" "755 755" "$(stat -c %a "$CTL/authqueue" "$CTL/authremote" | tr '\n' ' ' | sed 's/ $//')"
+expect_eq "the wrappers are linked into qmail's bin" "$B/qmail-authqueue $B/qmail-authremote" \
+    "$(readlink "$AQ") $(readlink "$Q/bin/qmail-authremote")"
+expect_eq "tcp.smtp: QMAILQUEUE on every allow line, deny and comments as they were" \
+    "127.:allow,RELAYCLIENT=\"\",QMAILQUEUE=\"$AQ\"$QENV
+10.1.:deny
+# a comment
+:allow,QMAILQUEUE=\"$AQ\"$QENV" "$(cat "$T/tcp.smtp")"
+expect_eq "tcp.smtp: the original is backed up" \
+    "$(printf '127.:allow,RELAYCLIENT=""\n10.1.:deny\n# a comment\n:allow')" "$(cat "$T"/tcp.smtp.qauth-*)"
+expect_eq "a new submission rules file: every client relays" \
+    "# submission: every client relays, so this port must take authenticated clients only
+:allow,RELAYCLIENT=\"\",QMAILQUEUE=\"$AQ\"$QENV" "$(cat "$T/tcp.sub")"
+if command -v tcprulescheck >/dev/null; then
+    expect_eq "tcp.smtp.cdb: a relay client gets RELAYCLIENT and the wrapper" \
+        "rule 127.:
+set environment variable RELAYCLIENT=
+set environment variable QMAILQUEUE=$AQ
+set environment variable QMAIL_CONTROL=$CTL
+set environment variable AUTHQUEUE_NEXT=$Q/bin/qmail-queue
+allow connection" "$(TCPREMOTEIP=127.0.0.1 tcprulescheck "$T/tcp.smtp.cdb")"
+    expect_eq "tcp.smtp.cdb: a remote client gets the wrapper only" \
+        "rule :
+set environment variable QMAILQUEUE=$AQ
+set environment variable QMAIL_CONTROL=$CTL
+set environment variable AUTHQUEUE_NEXT=$Q/bin/qmail-queue
+allow connection" "$(TCPREMOTEIP=192.0.2.1 tcprulescheck "$T/tcp.smtp.cdb")"
+    expect_eq "tcp.smtp.cdb: a denied network stays denied" "rule 10.1.:
+deny connection" "$(TCPREMOTEIP=10.1.2.3 tcprulescheck "$T/tcp.smtp.cdb")"
+    expect_match "tcp.sub.cdb: a remote client relays" 'RELAYCLIENT=' "$(TCPREMOTEIP=192.0.2.1 tcprulescheck "$T/tcp.sub.cdb")"
+else
+    not_ok "tcprulescheck is installed (ucspi-tcp: scripts/install-deps)"
+fi
+expect_eq "rc: QMAILREMOTE inside qmail's env - (it clears the environment)" \
+    "exec env - QMAIL_CONTROL=$CTL AUTHREMOTE_NEXT=$Q/bin/qmail-remote QMAILREMOTE=$Q/bin/qmail-authremote PATH=\"$Q/bin:\$PATH\" \\" \
+    "$(sed -n 3p "$Q/rc")"
+# qmail-start as rc starts it: a stand-in that prints its environment
+mkdir -p "$T/stub"; printf '#!/bin/sh\nenv | sort\n' >"$T/stub/qmail-start"; chmod 755 "$T/stub/qmail-start"
+env_out=$(PATH="$T/stub:$PATH" QMAILQUEUE=/leaked sh "$Q/rc")
+expect_match "rc: qmail-send gets QMAILREMOTE" "^QMAILREMOTE=$Q/bin/qmail-authremote\$" "$env_out"
+expect_eq "rc: qmail-send never gets QMAILQUEUE" "" "$(printf '%s\n' "$env_out" | grep '^QMAILQUEUE=')"
+expect_eq "rc: mode and backup kept" "755 yes" "$(stat -c %a "$Q/rc") $(cmp -s "$Q"/rc.qauth-* <(printf '#!/bin/sh\n\nexec env - PATH="%s/bin:$PATH" \\\nqmail-start ./Maildir/ splogger qmail\n' "$Q") && echo yes)"
+expect_eq "srs_domain: lower case" "srs.test" "$(cat "$CTL/srs_domain")"
+expect_match "srs_secrets: a random secret" '^[A-Za-z0-9+/]{32}$' "$(cat "$CTL/srs_secrets")"
+expect_eq "srs_secrets: mode 600 without --no-users's chown" "600" "$(stat -c %a "$CTL/srs_secrets")"
+expect_eq "rcpthosts: the SRS domain added" "$(printf 'mx.test\nqauth.test\nsrs.test')" "$(cat "$CTL/rcpthosts")"
+expect_eq "virtualdomains: the SRS domain to alias-srs" "srs.test:alias-srs" "$(cat "$CTL/virtualdomains")"
+expect_eq "~alias/.qmail-srs-default: srsfilter reverse" "|$B/srsfilter --control-dir $CTL --home $Q reverse" \
+    "$(cat "$Q/alias/.qmail-srs-default")"
+expect_eq "backups: one for each file that existed and changed" "3" \
+    "$(find "$T" -maxdepth 3 -name "*.qauth-*" | wc -l)"
+expect_eq "no temporary file left" "" "$(find "$Q" "$T" -name '*.qauth-new.*')"
+
+# --- a second run: nothing --------------------------------------------------------
+before=$(snapshot)
+expect_status "second run: exit 0" 0 setup
+expect_match "second run: nothing to change" 'nothing to change' "$(cat "$T/out")"
+expect_eq "second run: no file touched, no backup" "$before" "$(snapshot)"
+expect_status "--dry-run after it: exit 0" 0 setup --dry-run
+expect_match "--dry-run after it: nothing to change" 'nothing to change' "$(cat "$T/out")"
+touch -d '2 minutes' "$T/tcp.smtp"
+expect_status "rules newer than their cdb: exit 0" 0 setup
+expect_match "rules newer than their cdb: the cdb is rebuilt" "run: .*tcprules $T/tcp.smtp" "$(cat "$T/out")"
+
+# --- what is in place is kept -----------------------------------------------------
+fresh_tree
+mkdir -p "$CTL/authqueue"; echo "$B/spfcheck" >"$CTL/authqueue/incoming"; echo 3 >"$CTL/spfbehavior"
+echo other.test >"$CTL/srs_domain"; echo 'srs.test:someone' >"$CTL/virtualdomains"
+printf ':allow,QMAILQUEUE="/var/qmail/bin/qmail-scanner-queue.pl"\n' >"$T/tcp.smtp"
+printf '#!/bin/sh\nQMAILQUEUE=/x; export QMAILQUEUE\nexec qmail-start ./Maildir/\n' >"$Q/rc"
+expect_status "a tree with settings: exit 0" 0 setup
+expect_eq "an existing chain is kept" "$B/spfcheck" "$(cat "$CTL/authqueue/incoming")"
+expect_eq "an existing value is kept" "3" "$(cat "$CTL/spfbehavior")"
+expect_eq "another QMAILQUEUE is kept" ':allow,QMAILQUEUE="/var/qmail/bin/qmail-scanner-queue.pl"' "$(cat "$T/tcp.smtp")"
+err=$(cat "$T/err")
+expect_match "another QMAILQUEUE: a warning" "has its own QMAILQUEUE: left as it is" "$err"
+expect_match "QMAILQUEUE in rc: a warning" "sets QMAILQUEUE for qmail-send" "$err"
+expect_match "another srs_domain: a warning" "srs_domain holds another domain" "$err"
+expect_match "virtualdomains elsewhere: a warning" "sends srs.test elsewhere than alias-srs" "$err"
+expect_eq "virtualdomains elsewhere: kept" "srs.test:someone" "$(cat "$CTL/virtualdomains")"
+expect_eq "rc without env -: QMAILREMOTE exported after line 1" \
+    "export QMAIL_CONTROL=$CTL AUTHREMOTE_NEXT=$Q/bin/qmail-remote QMAILREMOTE=$Q/bin/qmail-authremote" "$(sed -n 2p "$Q/rc")"
+expect_status "a tree with settings, second run: exit 0" 0 setup
+expect_match "a tree with settings, second run: nothing to change" 'nothing to change' "$(cat "$T/out")"
+
+# --- failures: 111, and what was not reached is as it was -------------------------
+fresh_tree
+mkdir "$CTL/virtualdomains"
+expect_status "virtualdomains is a directory: 111" 111 setup
+expect_match "virtualdomains is a directory: says so" "virtualdomains exists and is not a regular file" "$(cat "$T/err")"
+expect_eq "virtualdomains is a directory: .qmail-srs-default not reached" "" "$(ls -A "$Q/alias")"

@@ -153,14 +153,17 @@ Result<bool> activate_selector(const std::string& domain_dir, std::string_view s
     bool missing = false;
     auto text = io::read_file(file, kMaxSelectorFile, &missing);
     if (!text && !missing) return std::unexpected(text.error());
+    // A new list takes its directory's owner and group, as the keys do
+    // (handed_over), so that a chown -R by the admin stays in force.
     struct stat old;
     const bool had_file = !missing && ::stat(file.c_str(), &old) == 0;
+    const bool dir_owner = !had_file && ::stat(domain_dir.c_str(), &old) == 0;
     std::string out = had_file ? *text : std::string();
     if (!out.empty() && out.back() != '\n') out += '\n';
     if (active.empty() && selector != "default" && exists(domain_dir + "/default")) out += "default\n";
     out.append(selector) += '\n';
     if (auto ok = io::write_file_atomically(
-            file, out, {had_file ? (old.st_mode & 0666) : 0644u, had_file ? &old : nullptr, true});
+            file, out, {had_file ? (old.st_mode & 0666) : 0644u, had_file || dir_owner ? &old : nullptr, true});
         !ok)
         return std::unexpected(ok.error());
     return true;

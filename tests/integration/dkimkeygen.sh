@@ -240,6 +240,8 @@ if [ "$(id -u)" = 0 ] && id nobody >/dev/null 2>&1; then
     dkimkeygen --control-dir "$H" second.example >/dev/null 2>&1
     expect_eq "handed-over directory: a new domain's directory and key too" "nobody nogroup 750 / nobody nogroup 640" \
         "$(stat -c '%U %G %a' "$H/domainkeys/second.example") / $(stat -c '%U %G %a' "$H/domainkeys/second.example/default")"
+    expect_eq "handed-over directory: a new domain's selector list takes its owner too (bug: was root's)" \
+        "nobody nogroup 644 default" "$(stat -c '%U %G %a' "$H/domainkeys/second.example/selector") $(cat "$H/domainkeys/second.example/selector")"
     expect_eq "root-owned directories: keys stay root's, 0600" "root 600" \
         "$(dkimkeygen --control-dir "$T/closed" third.example >/dev/null 2>&1; stat -c '%U %a' "$T/closed/domainkeys/third.example/default")"
 else

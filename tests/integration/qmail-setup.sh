@@ -168,3 +168,10 @@ mkdir "$CTL/virtualdomains"
 expect_status "virtualdomains is a directory: 111" 111 setup
 expect_match "virtualdomains is a directory: says so" "virtualdomains exists and is not a regular file" "$(cat "$T/err")"
 expect_eq "virtualdomains is a directory: .qmail-srs-default not reached" "" "$(ls -A "$Q/alias")"
+
+# --- a linked rc: the file it names is changed, the link stays -------------------
+fresh_tree
+mv "$Q/rc" "$Q/rc.real"; ln -s rc.real "$Q/rc"
+expect_status "a linked rc: exit 0" 0 setup
+expect_eq "a linked rc: still a link" "rc.real" "$(readlink "$Q/rc")"
+expect_match "a linked rc: its target has QMAILREMOTE" "QMAILREMOTE=$Q/bin/qmail-authremote" "$(cat "$Q/rc.real")"

@@ -3,13 +3,13 @@
 // is in common/qmail/settings, common/qmail/control_write and
 // common/dkim/domain_switch.
 #include <cstdio>
-#include <algorithm>
 #include <cstdlib>
 #include <string>
 #include <type_traits>
 #include <vector>
 
 #include "cli/cli.hpp"
+#include "dkim/domain_report.hpp"
 #include "dkim/domain_switch.hpp"
 #include "qmail/control.hpp"
 #include "qmail/control_write.hpp"
@@ -22,7 +22,6 @@ using namespace qauth;
 namespace {
 constexpr const char* kProg = "qauth-config";
 constexpr int kRefused = 1;                  // a change refused: bad value, unknown name, the panel's rule
-constexpr std::size_t kMaxInput = 1u << 20;  // a control file's bound (qmail/control.cpp)
 
 /// Ends the program on `error`: a refusal (usage error) exits 1, anything else 111.
 [[noreturn]] void finish(const Error& error) {
@@ -43,8 +42,6 @@ const qmail::Setting& setting_named(const std::string& name) {
     return *s;
 }
 
-std::string pad(std::string s, std::size_t width) { return s.size() < width ? s.append(width - s.size(), ' ') : s; }
-
 Result<void> print(const std::string& text) {
     if (io::closed_at_start(1)) return fail("standard output is closed");  // cli::start put /dev/null there
     if (std::fputs(text.c_str(), stdout) < 0 || std::fflush(stdout) != 0)
@@ -52,27 +49,16 @@ Result<void> print(const std::string& text) {
     return {};
 }
 
-/// NAME  SOURCE  VALUE, aligned, for `names` (all when empty).
+/// NAME  SOURCE  VALUE for `name` (every setting when empty).
 void show(const qmail::ControlDir& control, const std::string& name) {
     std::vector<const qmail::Setting*> chosen;
     if (!name.empty())
         chosen.push_back(&setting_named(name));
     else
         for (const auto& s : qmail::settings()) chosen.push_back(&s);
-    std::vector<qmail::Effective> values;
-    std::size_t wname = 0, wsource = 0;
-    for (const auto* s : chosen) {
-        values.push_back(checked(qmail::effective(*s, control)));
-        wname = std::max(wname, s->name.size());
-        wsource = std::max(wsource, values.back().source.size());
-    }
-    std::string out;
-    for (std::size_t i = 0; i < chosen.size(); ++i) {
-        out += pad(std::string(chosen[i]->name), wname + 2) + pad(values[i].source, wsource + 2) +
-               printable(values[i].value, 1000) + "\n";
-        if (!values[i].warning.empty()) cli::warn(kProg, values[i].warning);
-    }
-    checked(print(out));
+    auto table = checked(qmail::settings_table(chosen, control));
+    for (const auto& w : table.warnings) cli::warn(kProg, w);
+    checked(print(table.text));
 }
 
 void list() { checked(print(qmail::describe_settings())); }
@@ -81,12 +67,7 @@ void set(const qmail::ControlDir& control, const std::string& name, const std::s
     const auto& s = setting_named(name);
     std::string text = value;
     if (s.multi_line() && value == "-") {
-        text.clear();
-        char buf[8192];
-        while (auto n = checked(io::read_some(0, buf, sizeof buf))) {
-            text.append(buf, n);
-            if (text.size() > kMaxInput) finish(Error{"standard input: more than a control file holds"});
-        }
+        text = checked(io::read_all(0, qmail::kMaxControlFile, "standard input"));
     } else if (s.secret()) {
         finish(Error{"srs_secrets is read from standard input (set srs_secrets -): "
                      "a command line is visible to every user",
@@ -101,39 +82,7 @@ void set(const qmail::ControlDir& control, const std::string& name, const std::s
 void dkim_enable(dkim::KeygenRequest req, const std::string& type) {
     req.type = type == "ed25519" ? crypto::KeyType::Ed25519 : crypto::KeyType::Rsa;
     auto done = checked(dkim::enable_signing(req, print));
-    std::string notes;
-    if (done.restored) notes += "; signing of " + req.domain + " restored from domainkeys/.disabled\n";
-    if (!done.made_key) notes += "; existing key kept: " + done.key_file + "\n";
-    for (const auto& a : done.linked)
-        notes += "; " + a + " is signed with this key: domainkeys/" + a + " -> " + req.domain + "\n";
-    checked(print(notes));
-}
-
-void dkim_disable(const std::string& control_dir, const std::string& domain) {
-    auto done = checked(dkim::disable_signing(control_dir, domain));
-    std::string out;
-    if (!done.alias_of.empty())
-        out = "DKIM signing of " + domain + " stopped: its link to " + done.alias_of + " is removed\n";
-    else if (done.already)
-        out = "DKIM signing of " + domain + " is off already; its keys are in " + done.parked + "\n";
-    else
-        out = "DKIM signing of " + domain + " stopped; its keys are kept in " + done.parked + "\n";
-    for (const auto& a : done.aliases) out += "DKIM signing of its alias " + a + " stopped too\n";
-    checked(print(out));
-}
-
-void dkim_show(const std::string& control_dir) {
-    std::string out;
-    for (const auto& d : checked(dkim::signing_domains(control_dir))) {
-        using S = dkim::DomainState::State;
-        std::string what = d.state == S::Alias      ? "alias of " + d.alias_of
-                           : d.state == S::Disabled ? "disabled, selectors"
-                                                    : "signing, selectors";
-        for (const auto& s : d.selectors) what += " " + s;
-        if (d.state == S::Alias && !d.signed_now) what += " (not signed: no such key directory)";
-        out += d.domain + "  " + printable(what, 1000) + "\n";
-    }
-    checked(print(out));
+    checked(print(dkim::enable_report(done, req.domain)));
 }
 
 }  // namespace
@@ -177,9 +126,9 @@ int main(int argc, char** argv) {
         if (auto s = dkim::keygen_selector(req.selector); !s) cli::usage(kProg, s.error().reason);
         dkim_enable(req, type);
     } else if (*dkim_show_cmd) {
-        dkim_show(req.control_dir);
+        checked(print(dkim::show_report(checked(dkim::signing_domains(req.control_dir)))));
     } else if (*disable) {
-        dkim_disable(req.control_dir, req.domain);
+        checked(print(dkim::disable_report(checked(dkim::disable_signing(req.control_dir, req.domain)), req.domain)));
     } else if (*list_cmd) {
         list();
     } else {

@@ -10,11 +10,6 @@
 
 namespace qauth::qmail {
 
-namespace {
-// Control files hold a line or a list; anything larger is a mistake.
-constexpr std::size_t kMaxControlFile = 1u << 20;
-}  // namespace
-
 std::string control_dir_from(std::string_view option) {
     if (!option.empty()) return std::string(option);
     if (const char* env = std::getenv("QMAIL_CONTROL"); env && *env) return env;

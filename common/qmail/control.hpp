@@ -11,6 +11,10 @@
 
 namespace qauth::qmail {
 
+/// The largest control file read or written (bytes): a file holds a line or
+/// a list; anything larger is a mistake.
+inline constexpr std::size_t kMaxControlFile = 1u << 20;
+
 /// The control directory: `option` if non-empty, else $QMAIL_CONTROL, else
 /// /var/qmail/control.
 std::string control_dir_from(std::string_view option);

@@ -1,5 +1,6 @@
 #include "qmail/settings.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cstdio>
@@ -231,6 +232,27 @@ Result<Effective> effective(const Setting& s, const ControlDir& control, const E
         if (auto n = to_number(e.value)) e.number = *n;
     if (e.value.empty()) e.value = "(none)";
     return e;
+}
+
+Result<SettingsTable> settings_table(std::span<const Setting* const> chosen, const ControlDir& control,
+                                     const Environment& env) {
+    std::vector<Effective> values;
+    std::size_t wname = 0, wsource = 0;
+    for (const auto* s : chosen) {
+        auto e = effective(*s, control, env);
+        if (!e) return std::unexpected(e.error());
+        values.push_back(std::move(*e));
+        wname = std::max(wname, s->name.size());
+        wsource = std::max(wsource, values.back().source.size());
+    }
+    auto pad = [](std::string text, std::size_t width) { return text.append(width - text.size(), ' '); };
+    SettingsTable table;
+    for (std::size_t i = 0; i < chosen.size(); ++i) {
+        table.text += pad(std::string(chosen[i]->name), wname + 2) + pad(values[i].source, wsource + 2) +
+                      printable(values[i].value, 1000) + "\n";
+        if (!values[i].warning.empty()) table.warnings.push_back(std::move(values[i].warning));
+    }
+    return table;
 }
 
 Result<std::optional<std::string>> panel_rule_refusal(const ControlDir& control, std::string_view name,

@@ -76,6 +76,18 @@ struct Effective {
 /// Errors name a file that exists but cannot be read.
 Result<Effective> effective(const Setting& setting, const ControlDir& control, const Environment& env = process_env);
 
+/// What `qauth-config show` prints.
+struct SettingsTable {
+    std::string text;                   ///< one line a setting: NAME  SOURCE  VALUE
+    std::vector<std::string> warnings;  ///< the settings' warnings, in table order
+};
+
+/// The effective values of `chosen` as a table: NAME and SOURCE padded to
+/// their widest entry plus two spaces, the value made printable (at most
+/// 1000 bytes), each line ending in a newline. Errors are effective()'s.
+Result<SettingsTable> settings_table(std::span<const Setting* const> chosen, const ControlDir& control,
+                                     const Environment& env = process_env);
+
 /// The panel's rule (DESIGN §5: dkimverify is forced on while DMARC is on):
 /// a reason when changing `name` to `value` (nullopt: unset, back to the
 /// default) would leave DMARC on (dmarc not 0) with DKIM verification off

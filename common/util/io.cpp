@@ -49,13 +49,17 @@ Result<std::string> read_file(const std::string& path, std::size_t max, bool* mi
     if (!S_ISREG(st.st_mode)) return fail(path + ": not a regular file");
     if (static_cast<std::uint64_t>(st.st_size) > max)
         return fail(path + ": larger than " + std::to_string(max) + " bytes");
+    return read_all(fd.get(), max, path);  // the file may grow while it is read
+}
+
+Result<std::string> read_all(int fd, std::size_t max, const std::string& name) {
     std::string text;
     char buf[16384];
     for (;;) {
-        auto n = read_some(fd.get(), buf, sizeof buf);
-        if (!n) return fail(path + ": " + n.error().reason);
+        auto n = read_some(fd, buf, sizeof buf);
+        if (!n) return fail(name + ": " + n.error().reason);
         if (*n == 0) return text;
-        if (text.size() + *n > max) return fail(path + ": larger than " + std::to_string(max) + " bytes");
+        if (text.size() + *n > max) return fail(name + ": larger than " + std::to_string(max) + " bytes");
         text.append(buf, *n);
     }
 }

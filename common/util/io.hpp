@@ -44,6 +44,10 @@ private:
 /// read error.
 Result<std::string> read_file(const std::string& path, std::size_t max, bool* missing = nullptr);
 
+/// Reads `fd` to its end, at most `max` bytes. Errors start with `name` (the
+/// file's path, or "standard input"): larger than `max`, or a read error.
+Result<std::string> read_all(int fd, std::size_t max, const std::string& name);
+
 /// Reads up to `size` bytes from `fd` into `buf`, retrying on EINTR.
 /// Returns the count (0 at end of input) or an error naming the errno text.
 Result<std::size_t> read_some(int fd, char* buf, std::size_t size);

@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <string>
 
+#include "dkim/domain_report.hpp"
 #include "dkim/domain_switch.hpp"
 #include "dkim/keystore.hpp"
 #include "qmail/control.hpp"
@@ -110,4 +111,38 @@ TEST_CASE("domain switch: refusals change nothing") {
     CHECK(alias_off->alias_of == "example.com");
     CHECK(!fs::exists(fs::symlink_status(d.path + "/domainkeys/example.net")));
     CHECK(fs::exists(d.path + "/domainkeys/example.com/default"));
+}
+
+TEST_CASE("domain reports: the lines qauth-config dkim prints") {
+    dkim::EnableOutcome e;
+    e.restored = true;
+    e.key_file = "/c/domainkeys/example.com/default";
+    e.linked = {"example.net"};
+    CHECK(dkim::enable_report(e, "example.com") ==
+          "; signing of example.com restored from domainkeys/.disabled\n"
+          "; existing key kept: /c/domainkeys/example.com/default\n"
+          "; example.net is signed with this key: domainkeys/example.net -> example.com\n");
+    e = {};
+    e.made_key = true;
+    CHECK(dkim::enable_report(e, "example.com").empty());
+    dkim::DisableOutcome off;
+    off.parked = "/c/domainkeys/.disabled/example.com";
+    off.aliases = {"example.net"};
+    CHECK(dkim::disable_report(off, "example.com") ==
+          "DKIM signing of example.com stopped; its keys are kept in /c/domainkeys/.disabled/example.com\n"
+          "DKIM signing of its alias example.net stopped too\n");
+    off = {};
+    off.alias_of = "example.com";
+    CHECK(dkim::disable_report(off, "example.net") ==
+          "DKIM signing of example.net stopped: its link to example.com is removed\n");
+    std::vector<dkim::DomainState> ds(2);
+    ds[0].domain = "a.example";
+    ds[0].selectors = {"default", "ed"};
+    ds[1].domain = "b.example";
+    ds[1].state = dkim::DomainState::State::Alias;
+    ds[1].alias_of = "gone.example";
+    ds[1].signed_now = false;
+    CHECK(dkim::show_report(ds) ==
+          "a.example  signing, selectors default ed\n"
+          "b.example  alias of gone.example (not signed: no such key directory)\n");
 }

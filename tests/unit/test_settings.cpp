@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <sys/stat.h>
+#include <vector>
 
 #include "qmail/control_write.hpp"
 #include "qmail/settings.hpp"
@@ -228,4 +229,24 @@ TEST_CASE("change_setting: written with a newline, owner and mode kept, removed 
     CHECK(!std::filesystem::exists(d.path + "/dkimverify"));
     for (const auto& e : std::filesystem::directory_iterator(d.path))  // no temporary file left
         CHECK(!e.path().filename().string().starts_with("."));
+}
+
+TEST_CASE("settings_table: NAME and SOURCE padded to the widest plus two, warnings in order") {
+    TempDir d;
+    d.write("spfbehavior", "3\n");
+    d.write("dmarc", "7\n");
+    qmail::ControlDir c(d.path);
+    const std::vector<const qmail::Setting*> chosen{&named("dmarc"), &named("spfbehavior"), &named("srs_domain")};
+    auto t = qmail::settings_table(chosen, c, no_env);
+    REQUIRE(t.has_value());
+    CHECK(t->text ==
+          "dmarc        control/dmarc        7\n"
+          "spfbehavior  control/spfbehavior  3\n"
+          "srs_domain   default              (none)\n");
+    REQUIRE(t->warnings.size() == 1);
+    CHECK(t->warnings[0].starts_with(d.path + "/dmarc: "));
+    auto one = qmail::settings_table(std::vector<const qmail::Setting*>{&named("spfbehavior")}, c, no_env);
+    REQUIRE(one.has_value());
+    CHECK(one->text == "spfbehavior  control/spfbehavior  3\n");
+    CHECK(one->warnings.empty());
 }

@@ -173,3 +173,21 @@ TEST_CASE("header-text sanitiser: 8-bit bytes and controls are escaped, never de
     for (std::string t : {std::string("ex\xc3\xa4mple.com"), std::string(300, '\xe9'), std::string("a\\xffb")})
         CHECK(printable(printable(t)) == printable(t));
 }
+
+TEST_CASE("read_all: the whole input up to the bound, an error naming the input beyond it") {
+    int p[2];
+    REQUIRE(::pipe(p) == 0);
+    REQUIRE(::write(p[1], "0123456789", 10) == 10);
+    ::close(p[1]);
+    auto all = io::read_all(p[0], 10, "standard input");
+    ::close(p[0]);
+    REQUIRE(all.has_value());
+    CHECK(*all == "0123456789");
+    REQUIRE(::pipe(p) == 0);
+    REQUIRE(::write(p[1], "0123456789", 10) == 10);
+    ::close(p[1]);
+    auto over = io::read_all(p[0], 9, "standard input");
+    ::close(p[0]);
+    REQUIRE(!over.has_value());
+    CHECK(over.error().reason == "standard input: larger than 9 bytes");
+}

@@ -12,13 +12,12 @@
 #include <vector>
 
 #include "cli/cli.hpp"
-#include "dns/domain.hpp"
 #include "qmail/queue.hpp"
 #include "srs/config.hpp"
 #include "srs/dot_qmail.hpp"
 #include "srs/guarded.hpp"
+#include "srs/local_domains.hpp"
 #include "util/io.hpp"
-#include "util/strings.hpp"
 #include "util/diag.hpp"
 
 using namespace qauth;
@@ -133,14 +132,7 @@ int main(int argc, char** argv) {
     app.add_option("--local-domain", o.local_domains,
                    "one of our domains, repeatable (besides rcpthosts, locals); .DOMAIN for its subdomains")
         ->allow_extra_args(false)
-        ->check(CLI::Validator(
-            [](std::string& v) {
-                std::string_view name = v;
-                if (name.starts_with('.')) name.remove_prefix(1);  // rcpthosts' form for every subdomain
-                auto d = dns::Domain::parse(name, dns::NameRules::Mail);
-                return d ? std::string() : "not a domain name: " + printable(v) + " (" + d.error().reason + ")";
-            },
-            "DOMAIN"));
+        ->check(CLI::Validator([](std::string& v) { return srs::local_domain_problem(v); }, "DOMAIN"));
     cli::add_now(app, now);
     DotOptions d;
     std::vector<std::string> to;

@@ -1,5 +1,6 @@
 #include "srs/local_domains.hpp"
 
+#include "dns/domain.hpp"
 #include "util/strings.hpp"
 
 namespace qauth::srs {
@@ -24,6 +25,13 @@ bool is_local_domain(std::string_view domain, std::span<const std::string> list)
         }
     }
     return false;
+}
+
+std::string local_domain_problem(std::string_view entry) {
+    std::string_view name = entry;
+    if (name.starts_with('.')) name.remove_prefix(1);
+    auto d = dns::Domain::parse(name, dns::NameRules::Mail);
+    return d ? std::string() : "not a domain name: " + printable(entry) + " (" + d.error().reason + ")";
 }
 
 }  // namespace qauth::srs

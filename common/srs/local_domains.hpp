@@ -14,4 +14,9 @@ namespace qauth::srs {
 /// either side is ignored.
 bool is_local_domain(std::string_view domain, std::span<const std::string> list);
 
+/// Why `entry` cannot be a --local-domain (a domain name under the mail
+/// rules, or '.' and one for all its subdomains, rcpthosts' form), or ""
+/// when it can.
+std::string local_domain_problem(std::string_view entry);
+
 }  // namespace qauth::srs

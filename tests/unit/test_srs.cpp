@@ -366,6 +366,14 @@ TEST_CASE("is_local_domain") {
     CHECK_FALSE(is_local_domain("a.example", {}));
 }
 
+TEST_CASE("local_domain_problem: a domain, or '.' and one for its subdomains") {
+    CHECK(local_domain_problem("example.com") == "");
+    CHECK(local_domain_problem(".example.com") == "");
+    CHECK(local_domain_problem("a..b").starts_with("not a domain name: a..b ("));
+    CHECK(local_domain_problem("..example.com").starts_with("not a domain name: ..example.com ("));
+    CHECK(local_domain_problem("").starts_with("not a domain name:  ("));
+}
+
 TEST_CASE("config: control files, per operation") {
     test::TempDir d;
     std::vector<std::string> warnings;

@@ -175,3 +175,11 @@ mv "$Q/rc" "$Q/rc.real"; ln -s rc.real "$Q/rc"
 expect_status "a linked rc: exit 0" 0 setup
 expect_eq "a linked rc: still a link" "rc.real" "$(readlink "$Q/rc")"
 expect_match "a linked rc: its target has QMAILREMOTE" "QMAILREMOTE=$Q/bin/qmail-authremote" "$(cat "$Q/rc.real")"
+
+# --- found by a review: root's umask on the cdb, env -i, comments in rc ------------
+fresh_tree
+printf '#!/bin/sh\n# we use env - to clean; QMAILREMOTE=old is not set here\nexec /usr/bin/env -i PATH="%s/bin:$PATH" qmail-start ./Maildir/\n' "$Q" >"$Q/rc"
+(umask 077; setup) ; expect_eq "under umask 077: exit 0" 0 $?
+expect_eq "the cdb is 0644 whatever the umask (tcpserver reads it as qmaild)" 644 "$(stat -c %a "$T/tcp.smtp.cdb")"
+expect_eq "rc: the comment is left alone" "# we use env - to clean; QMAILREMOTE=old is not set here" "$(sed -n 2p "$Q/rc")"
+expect_match "rc: QMAILREMOTE inside /usr/bin/env -i" "^exec /usr/bin/env -i QMAIL_CONTROL=.* QMAILREMOTE=$Q/bin/qmail-authremote PATH=" "$(sed -n 3p "$Q/rc")"

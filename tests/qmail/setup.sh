@@ -31,6 +31,7 @@ PIDS=()
 cleanup_setup() {
     local p
     for p in "${PIDS[@]}"; do kill -- "-$p" 2>/dev/null; done
+    pkill -f "tcpserver .*-x $D/tcp\." 2>/dev/null  # setsid may have forked: by its rules file
     rm -rf "$CTL" "$QMH_HOME/users" "$D" "$QMH_HOME/bin/qmail-authqueue" "$QMH_HOME/bin/qmail-authremote"
     cp -a "$T/control.saved" "$CTL"; cp -a "$T/users.saved" "$QMH_HOME/users"
     gpasswd -d qmailr "$KG" >/dev/null 2>&1; groupdel "$KG" >/dev/null 2>&1

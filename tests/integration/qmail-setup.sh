@@ -183,3 +183,10 @@ printf '#!/bin/sh\n# we use env - to clean; QMAILREMOTE=old is not set here\nexe
 expect_eq "the cdb is 0644 whatever the umask (tcpserver reads it as qmaild)" 644 "$(stat -c %a "$T/tcp.smtp.cdb")"
 expect_eq "rc: the comment is left alone" "# we use env - to clean; QMAILREMOTE=old is not set here" "$(sed -n 2p "$Q/rc")"
 expect_match "rc: QMAILREMOTE inside /usr/bin/env -i" "^exec /usr/bin/env -i QMAIL_CONTROL=.* QMAILREMOTE=$Q/bin/qmail-authremote PATH=" "$(sed -n 3p "$Q/rc")"
+expect_status "an option's value that is an option: 111, nothing done" 111 "$SETUP" --qmail-home "$Q" --bindir "$B" --no-users --smtp-rules --dry-run
+expect_status "a relative --smtp-rules: 111" 111 "$SETUP" --qmail-home "$Q" --bindir "$B" --no-users --smtp-rules tcp.smtp
+fresh_tree
+printf '127.:allow ,X="y"\n:allow\n' >"$T/tcp.smtp"; cp "$T/tcp.smtp" "$T/crlf"
+expect_status "rules tcprules refuses (a space before a comma): 111" 111 setup
+expect_eq "rules tcprules refuses: the file is as it was, no backup" "yes 0" \
+    "$(cmp -s "$T/tcp.smtp" "$T/crlf" && echo yes) $(find "$T" -maxdepth 1 -name 'tcp.smtp.qauth-*' | wc -l)"

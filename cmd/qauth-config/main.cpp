@@ -1,7 +1,7 @@
 // qauth-config: show and change the panel's switches (control files, DESIGN
 // §5) and switch DKIM signing per domain. Options and wiring only; the work
 // is in common/qmail/settings, common/qmail/control_write and
-// common/dkim/domain_switch.
+// common/dkim/domain_switch and domain_report.
 #include <cstdio>
 #include <cstdlib>
 #include <string>

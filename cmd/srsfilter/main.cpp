@@ -59,23 +59,15 @@ int reverse_mode(const srs::Overrides& o, const std::string& address, std::int64
 
 /// What the .qmail modes share: the qmail home, --stop, --sender.
 struct DotOptions {
-    std::string home;
+    qmail::QueueOptions queue;
     bool stop = false;
     std::optional<std::string> sender;
 };
 
-qmail::QueueOptions queue_options(const DotOptions& d) {
-    qmail::QueueOptions q;
-    q.home = d.home;
-    return q;
-}
-
-/// Ends a .qmail mode: 0 (99 with --stop) when queued, else the outcome's
-/// status with its reason as the first stderr line.
+/// Ends a .qmail mode with the outcome's status; a reason is the first stderr line.
 int finish(const srs::DotOutcome& out, const DotOptions& d) {
-    if (out.ok()) return qmail::exit_code(d.stop ? qmail::FilterStatus::Consumed : qmail::FilterStatus::Ok);
-    diag(kProg, "", out.reason);
-    return qmail::exit_code(out.status);
+    if (!out.ok()) diag(kProg, "", out.reason);
+    return out.exit_code(d.stop);
 }
 
 std::string sender_for(const DotOptions& d, bool forward) {
@@ -89,7 +81,7 @@ int forward_mode(const srs::Overrides& o, const DotOptions& d, const std::vector
         if (auto why = srs::forward_target_problem(a); !why.empty()) cli::usage(kProg, "forward: " + why);
     const std::string sender = sender_for(d, true);
     const auto p = params_for(srs::Operation::Rewrite, o);
-    return finish(srs::forward(p, sender, to, queue_options(d), 0, now), d);
+    return finish(srs::forward(p, sender, to, d.queue, 0, now), d);
 }
 
 int bounce_mode(const srs::Overrides& o, const DotOptions& d, std::int64_t now) {
@@ -97,7 +89,7 @@ int bounce_mode(const srs::Overrides& o, const DotOptions& d, std::int64_t now) 
     const auto p = params_for(srs::Operation::Reverse, o);
     auto address = srs::bounce_recipient(p.domain);
     if (!address) cli::usage(kProg, "reverse: no recipient: $DEFAULT, $EXT2 and $RECIPIENT are not set (run from ~alias/.qmail-srs-default)");
-    return finish(srs::return_bounce(p, sender, *address, queue_options(d), 0, now), d);
+    return finish(srs::return_bounce(p, sender, *address, d.queue, 0, now), d);
 }
 
 }  // namespace
@@ -146,7 +138,7 @@ int main(int argc, char** argv) {
         sub->excludes(rw);
     }
     fwd->excludes(bounce);
-    app.add_option("--home", d.home, "qmail home, for bin/qmail-queue (default $QMAIL_HOME or /var/qmail)")
+    app.add_option("--home", d.queue.home, "qmail home, for bin/qmail-queue (default $QMAIL_HOME or /var/qmail)")
         ->check(cli::non_empty());
     app.add_flag("--stop", d.stop, "forward, reverse: exit 99 once queued (skip the rest of the .qmail file)");
     cli::add_optional(app, "--sender", d.sender,

@@ -32,6 +32,11 @@ struct DotOutcome {
     qmail::FilterStatus status = qmail::FilterStatus::Temporary;
     std::string reason;
     bool ok() const { return status == qmail::FilterStatus::Ok; }
+    /// The .qmail line's exit status (qmail-command(8)): 0 when queued, 99
+    /// with `stop` (skip the rest of the .qmail file), else 100 or 111.
+    int exit_code(bool stop) const {
+        return qmail::exit_code(ok() && stop ? qmail::FilterStatus::Consumed : status);
+    }
 };
 
 /// Why `address` cannot be a forward target, or "" when it can: empty,

@@ -53,3 +53,11 @@ TEST_CASE("forward_target_problem: empty, too long, control characters") {
 }
 
 TEST_SUITE_END();
+
+TEST_CASE("DotOutcome::exit_code: the .qmail line's status, 99 with --stop only when queued") {
+    using qmail::FilterStatus;
+    CHECK(srs::DotOutcome{FilterStatus::Ok, ""}.exit_code(false) == 0);
+    CHECK(srs::DotOutcome{FilterStatus::Ok, ""}.exit_code(true) == 99);
+    CHECK(srs::DotOutcome{FilterStatus::Permanent, "5.1.1 x"}.exit_code(true) == 100);
+    CHECK(srs::DotOutcome{FilterStatus::Temporary, "4.3.0 x"}.exit_code(true) == 111);
+}

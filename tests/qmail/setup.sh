@@ -140,7 +140,8 @@ if [ -n "$srs" ]; then
     "$QQ_CLIENT" --home "$QMH_HOME" '' "$srs" <"$T/bounce" >/dev/null 2>&1
     if d=$(qmail_wait_remote bob@remote.example 15 2>"$T/err"); then
         expect_eq "bounce to the SRS address: back to the original sender, from <>" "" "$(qmail_remote_sender "$d")"
-        expect_match "bounce: delivered through alias-srs (virtualdomains)" "^Delivered-To: alias-srs-$srs" "$(grep '^Delivered-To:' "$d/message")"
+        # Compared as a string: the SRS hash is base64 and may hold '+'.
+        expect_eq "bounce: delivered through alias-srs (virtualdomains)" "Delivered-To: alias-srs-$srs" "$(grep -m1 '^Delivered-To:' "$d/message")"
     else
         not_ok "bounce to the SRS address: reached the original sender" "$(cat "$T/err")"
     fi

@@ -190,3 +190,104 @@ printf '127.:allow ,X="y"\n:allow\n' >"$T/tcp.smtp"; cp "$T/tcp.smtp" "$T/crlf"
 expect_status "rules tcprules refuses (a space before a comma): 111" 111 setup
 expect_eq "rules tcprules refuses: the file is as it was, no backup" "yes 0" \
     "$(cmp -s "$T/tcp.smtp" "$T/crlf" && echo yes) $(find "$T" -maxdepth 1 -name 'tcp.smtp.qauth-*' | wc -l)"
+
+# --- found by the second review ---------------------------------------------------
+# tcprules' quotes: a comma inside them is the value's, not a new variable.
+fresh_tree
+printf ':allow,X="a,QMAILQUEUE=b"\n10.2.:allow,QMAILQUEUE=/other/ \n' >"$T/tcp.smtp"
+expect_status "a quoted comma in a rules value: exit 0" 0 setup
+expect_eq "a quoted comma: the line gets our QMAILQUEUE; a /-quoted one is the line's own" \
+    ":allow,X=\"a,QMAILQUEUE=b\",QMAILQUEUE=\"$AQ\"$QENV
+10.2.:allow,QMAILQUEUE=/other/ " "$(cat "$T/tcp.smtp")"
+expect_match "a /-quoted QMAILQUEUE: the warning" "has its own QMAILQUEUE" "$(cat "$T/err")"
+if command -v tcprulescheck >/dev/null; then
+    expect_match "a quoted comma: tcpserver sets X and our QMAILQUEUE" \
+        "variable X=a,QMAILQUEUE=b
+set environment variable QMAILQUEUE=$AQ" "$(TCPREMOTEIP=192.0.2.1 tcprulescheck "$T/tcp.smtp.cdb")"
+fi
+
+# Everything the run would refuse is refused before its first change, and
+# the dry run refuses it too.
+fresh_tree
+printf '=joe:joe:1:1:/home/joe:::\n+:nobody:2:2:/nonexistent:-::\n' >"$Q/users/assign"
+before=$(snapshot)
+expect_status "users/assign without its final '.': --dry-run 111" 111 setup --dry-run
+expect_status "users/assign without its final '.': 111" 111 setup
+expect_match "users/assign without its final '.': says so" "assign has no final '.' line" "$(cat "$T/err")"
+expect_eq "users/assign without its final '.': nothing changed at all" "$before" "$(snapshot)"
+fresh_tree
+mkdir "$CTL/virtualdomains"
+before=$(snapshot)
+expect_status "a directory where a file belongs: --dry-run 111 too" 111 setup --dry-run
+expect_status "a directory where a file belongs: 111" 111 setup
+expect_eq "a directory where a file belongs: nothing changed, not even the chains" "$before" "$(snapshot)"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    fresh_tree
+    mv "$T/tcp.smtp" "$Q/tcp.smtp"; chown -R 65534:65534 "$Q"; chmod 000 "$CTL/rcpthosts"
+    before=$(snapshot)
+    asnobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
+    expect_status "an unreadable rcpthosts: --dry-run 111" 111 asnobody "$SETUP" --qmail-home "$Q" --bindir "$B" \
+        --smtp-rules "$Q/tcp.smtp" --srs-domain srs.test --no-users --dry-run
+    expect_status "an unreadable rcpthosts: 111" 111 asnobody "$SETUP" --qmail-home "$Q" --bindir "$B" \
+        --smtp-rules "$Q/tcp.smtp" --srs-domain srs.test --no-users
+    expect_match "an unreadable rcpthosts: says so" "rcpthosts: cannot read it" "$(cat "$T/err")"
+    expect_eq "an unreadable rcpthosts: nothing changed" "$before" "$(snapshot)"
+fi
+
+# qmail compares domains in any case and drops a control line's trailing blanks (not a CR).
+fresh_tree
+printf 'SRS.Test\n' >"$CTL/srs_domain"
+printf 'mx.test\nSRS.TEST\t\n' >"$CTL/rcpthosts"
+printf 'srs.test:alias-srs \t\n' >"$CTL/virtualdomains"
+expect_status "upper case and trailing blanks: exit 0" 0 setup
+expect_eq "upper case srs_domain: no warning" "" "$(grep 'srs_domain' "$T/err")"
+expect_eq "rcpthosts SRS.TEST: not added again" "$(printf 'mx.test\nSRS.TEST\t')" "$(cat "$CTL/rcpthosts")"
+expect_eq "virtualdomains with trailing blanks: not added again" "$(printf 'srs.test:alias-srs \t')" "$(cat "$CTL/virtualdomains")"
+fresh_tree
+printf 'mx.test\r\nsrs.test\r\n' >"$CTL/rcpthosts"; printf 'SRS.TEST:joe\n' >"$CTL/virtualdomains"
+expect_status "CRLF rcpthosts, SRS.TEST to joe: exit 0" 0 setup
+expect_eq "CRLF rcpthosts: srs.test\\r is not srs.test to qmail: added" "$(printf 'mx.test\r\nsrs.test\r\nsrs.test')" "$(cat "$CTL/rcpthosts")"
+expect_eq "virtualdomains SRS.TEST:joe: kept" "SRS.TEST:joe" "$(cat "$CTL/virtualdomains")"
+expect_match "virtualdomains SRS.TEST:joe: the warning" "sends srs.test elsewhere than alias-srs" "$(cat "$T/err")"
+
+# Empty SRS files and world-readable keys are left, with a warning.
+fresh_tree
+: >"$CTL/srs_domain"; : >"$CTL/srs_secrets"
+mkdir -p "$CTL/domainkeys/a.test"; echo key >"$CTL/domainkeys/a.test/s1"; chmod 644 "$CTL/domainkeys/a.test/s1"
+echo s1 >"$CTL/domainkeys/a.test/selector"
+expect_status "empty srs files, an open key: exit 0" 0 setup
+err=$(cat "$T/err")
+expect_match "an empty srs_domain: the warning" "srs_domain is empty" "$err"
+expect_match "an empty srs_secrets: the warning" "srs_secrets holds no secret" "$err"
+expect_match "a key readable by everyone: the warning names it (not the selector list)" "make new ones \(dkimkeygen --force\): a.test/s1\$" "$err"
+expect_eq "empty srs files: left as they were" "0 0" "$(stat -c %s "$CTL/srs_domain" "$CTL/srs_secrets" | tr '\n' ' ' | sed 's/ $//')"
+
+# A rules file whose last line has no newline, and nothing else to change.
+fresh_tree
+printf ':allow,QMAILQUEUE="%s"%s' "$AQ" "$QENV" >"$T/tcp.smtp"; cp "$T/tcp.smtp" "$T/nonl"
+expect_status "rules without a final newline: exit 0" 0 setup
+expect_eq "rules without a final newline: not rewritten, no backup" "yes 0" \
+    "$(cmp -s "$T/tcp.smtp" "$T/nonl" && echo yes) $(find "$T" -maxdepth 1 -name 'tcp.smtp.qauth-*' | wc -l)"
+
+# Option values.
+fresh_tree
+expect_status "--relay-net 192.168 (matches no client): 111" 111 setup --relay-net 192.168
+expect_status "--relay-net 10.0.0.1-9 and 192.168.: exit 0" 0 setup --relay-net 10.0.0.1-9 --relay-net 192.168.
+expect_eq "--relay-net: the new rules" "10.0.0.1-9:allow,RELAYCLIENT=\"\",QMAILQUEUE=\"$AQ\"$QENV
+192.168.:allow,RELAYCLIENT=\"\",QMAILQUEUE=\"$AQ\"$QENV
+:allow,QMAILQUEUE=\"$AQ\"$QENV" "$(rm -f "$T/tcp.smtp" "$T/tcp.smtp.cdb"; setup --relay-net 10.0.0.1-9 --relay-net 192.168.; cat "$T/tcp.smtp")"
+expect_status "an --srs-domain label of 64 octets: 111" 111 setup --srs-domain "$(printf 'a%.0s' {1..64}).test"
+fresh_tree
+"$SETUP" --qmail-home "$Q//" --bindir "$B/" --smtp-rules "$T/tcp.smtp" --no-users >/dev/null 2>&1
+expect_eq "--qmail-home and --bindir with trailing slashes: the same paths" \
+    "$B/qmail-dkimsign $AQ" "$(cat "$CTL/authqueue/outgoing") $(sed -n '1s/.*QMAILQUEUE="\([^"]*\)".*/\1/p' "$T/tcp.smtp")"
+
+# Two runs at once: one waits for the other (one secret, no shared temporary file).
+fresh_tree
+setup & p1=$!
+"$SETUP" --qmail-home "$Q" --bindir "$B" --smtp-rules "$T/tcp.smtp" --submission-rules "$T/tcp.sub" \
+    --srs-domain SRS.test --no-users >"$T/out2" 2>"$T/err2" & p2=$!
+wait $p1; s1=$?; wait $p2; s2=$?
+expect_eq "two runs at once: both exit 0" "0 0" "$s1 $s2"
+expect_match "two runs at once: one made the changes, the other found nothing" "nothing to change" "$(cat "$T/out" "$T/out2")"
+expect_eq "two runs at once: one secret, no backup of it" "0" "$(find "$CTL" -name 'srs_secrets.qauth-*' | wc -l)"

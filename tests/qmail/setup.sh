@@ -49,7 +49,7 @@ expect_match "qmailr is in the key group" "(^| )$KG( |\$)" "$(id -nG qmailr)"
 expect_eq "domainkeys: qmaild:$KG 750" "qmaild:$KG 750" "$(stat -c '%U:%G %a' "$CTL/domainkeys")"
 expect_eq "srs_secrets: alias:qmtest 640" "alias:qmtest 640" "$(stat -c '%U:%G %a' "$CTL/srs_secrets")"
 ua=$(id -u alias); ga=$(id -g alias)
-expect_eq "users/assign: +alias- before the final line" "+alias-:alias:$ua:$ga:$QMH_HOME/alias:-::|." \
+expect_eq "users/assign: +alias-srs- before the final line" "+alias-srs-:alias:$ua:$ga:$QMH_HOME/alias:-:srs-:|." \
     "$(tail -n 2 "$QMH_HOME/users/assign" | tr '\n' '|' | sed 's/|$//')"
 expect_eq "users/cdb rebuilt" yes "$([ "$QMH_HOME/users/cdb" -nt "$T/users.saved/cdb" ] && echo yes)"
 "$QAUTH_BIN/dkimkeygen" --control-dir "$CTL" --type ed25519 --selector s1 good.example >"$D/keys.zone" 2>"$T/err" ||
@@ -57,6 +57,33 @@ expect_eq "users/cdb rebuilt" yes "$([ "$QMH_HOME/users/cdb" -nt "$T/users.saved
 expect_eq "a new key: qmaild:$KG 640, from its directory" "qmaild:$KG 640" "$(stat -c '%U:%G %a' "$CTL/domainkeys/good.example/s1")"
 expect_status "second run: exit 0" 0 setup
 expect_match "second run: nothing to change" '^qmail-setup: nothing to change$' "$(cat "$T/out")"
+
+# users/assign as the admin may have it (files only, on a scratch tree; the
+# user alias is the harness's): the wildcard that wins for alias-srs-.
+A=$D/assign-tree
+assign_case() {  # NAME ASSIGN-LINES: users/assign after qmail-setup, '|'-joined
+    rm -rf "$A"; mkdir -p "$A/control" "$A/bin" "$A/users" "$A/alias"
+    cp "$QMH_HOME/bin/qmail-newu" "$A/bin/"; printf '%s\n' "$@" >"$A/users/assign"
+    "$TOP/scripts/qmail-setup" --qmail-home "$A" --bindir "$QAUTH_BIN" --smtp-rules none --send-rc none \
+        --srs-domain srs.test --no-users >"$T/out" 2>"$T/err" || echo "exit $?"
+    tr '\n' '|' <"$A/users/assign" | sed 's/|$//'
+}
+ours="+alias-srs-:alias:$ua:$ga:$A/alias:-:srs-:"
+expect_eq "users/assign: a longer wildcard +alias-s to joe gets alias-srs- its own line" \
+    "+alias-s:joe:1:1:/home/joe:-::|$ours|." "$(assign_case '+alias-s:joe:1:1:/home/joe:-::' .)"
+expect_eq "users/assign: +alias- to joe: alias-srs- its own line, with a note" \
+    "+alias-:joe:1:1:/home/joe:-::|$ours|." "$(assign_case '+alias-:joe:1:1:/home/joe:-::' .)"
+expect_match "users/assign: +alias- to joe: the note" "\+alias-:joe\.\.\. catches alias-srs-: it gets its own line" "$(cat "$T/out")"
+expect_eq "users/assign: two '.' lines: the line once, before the first" \
+    "+:nobody:2:2:/x:-::|$ours|.|." "$(assign_case '+:nobody:2:2:/x:-::' . .)"
+expect_eq "users/assign: +alias-srs- to joe: left as it is" "+alias-srs-:joe:1:1:/home/joe:-::|." \
+    "$(assign_case '+alias-srs-:joe:1:1:/home/joe:-::' .)"
+expect_match "users/assign: +alias-srs- to joe: the warning" "\+alias-srs- is not ~alias/\.qmail-srs-: left as it is" "$(cat "$T/err")"
+expect_eq "users/assign: +alias- to alias (an earlier run's line): kept" "+:nobody:2:2:/x:-::|+alias-:alias:$ua:$ga:$A/alias:-::|." \
+    "$(assign_case '+:nobody:2:2:/x:-::' "+alias-:alias:$ua:$ga:$A/alias:-::" .)"
+expect_eq "users/assign: a wildcard behind the '.' is not read" "=x:x:1:1:/x:::|.|+:nobody:2:2:/x:-::" \
+    "$(assign_case '=x:x:1:1:/x:::' . '+:nobody:2:2:/x:-::')"
+rm -rf "$A"
 
 # The only change to what qmail-setup wrote: DNS from a zone file.
 Z=$D/dns.zone

@@ -3,9 +3,11 @@
 # the incoming chain gets --dns-zone (offline DNS) at the end of each line.
 #   - the users and groups: the key group made, qmailr in it (qmail-start
 #     gives qmailr its groups), domainkeys qmaild:GROUP 0750, srs_secrets
-#     alias:FORWARD-GROUP 0640, users/assign's +alias- line for the SRS
+#     alias:FORWARD-GROUP 0640, users/assign's +alias-srs- line for the SRS
 #     domain (the harness has a +: catch-all), and a second run changes
 #     nothing, also after dkimkeygen made a key there;
+#   - users/assign as admins have it: the wildcard that wins for alias-srs-
+#     (longer, another user's, behind a second '.') gets the line or a warning;
 #   - incoming: qmail-smtpd under tcpserver with the rules cdb qmail-setup
 #     built (127.0.0.1 outside --relay-net 10.): a DKIM-signed SPF-pass
 #     message reaches the Maildir with Received-SPF and spf, dkim and dmarc

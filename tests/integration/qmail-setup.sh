@@ -291,3 +291,66 @@ wait $p1; s1=$?; wait $p2; s2=$?
 expect_eq "two runs at once: both exit 0" "0 0" "$s1 $s2"
 expect_match "two runs at once: one made the changes, the other found nothing" "nothing to change" "$(cat "$T/out" "$T/out2")"
 expect_eq "two runs at once: one secret, no backup of it" "0" "$(find "$CTL" -name 'srs_secrets.qauth-*' | wc -l)"
+
+# --- found by the third review ----------------------------------------------------
+# What only the real run used to find out: refused by the dry run, nothing changed.
+refused() {  # NAME PREPARATION [OPTIONS]: both runs exit 111, the tree as it was
+    local name=$1 prep=$2; shift 2
+    fresh_tree; eval "$prep"
+    local before; before=$(snapshot)
+    expect_status "$name: --dry-run 111" 111 setup --dry-run "$@"
+    expect_status "$name: 111" 111 setup "$@"
+    expect_eq "$name: nothing changed" "$before" "$(snapshot)"
+}
+refused "no ~alias directory" 'rmdir "$Q/alias"'
+refused "a file where authremote/ belongs" 'touch "$CTL/authremote"'
+refused "no qmail bin directory" 'rm -rf "$Q/bin"'
+refused "a directory where the cdb belongs" 'mkdir "$T/tcp.smtp.cdb"'
+refused "rules in a directory that is not there" ':' --smtp-rules "$T/nodir/tcp.smtp"
+for f in control/srs_secrets control/srs_domain control/dkimsign alias/.qmail-srs-default control/locals; do
+    refused "a directory where $f belongs" "mkdir '$Q/$f'"
+done
+refused "rules with a NUL byte" 'printf "#nul\0here\n" >>"$T/tcp.smtp"'
+expect_match "rules with a NUL byte: says so" "holds NUL bytes" "$(cat "$T/err")"
+fresh_tree
+expect_status "--key-group -sfiles (a value like an option): 111" 111 setup --key-group -sfiles
+for v in 999.1. 1.2.3.04 10.0.0.9-1 01.; do
+    expect_status "--relay-net $v (matches no client): 111" 111 setup --relay-net "$v"
+done
+fresh_tree
+"$SETUP" --qmail-home "$Q/." --bindir "$B/./" --smtp-rules "$T/tcp.smtp" --no-users >/dev/null 2>&1
+expect_eq "--qmail-home DIR/. is DIR" "$B/qmail-dkimsign $AQ" \
+    "$(cat "$CTL/authqueue/outgoing") $(sed -n '1s/.*QMAILQUEUE="\([^"]*\)".*/\1/p' "$T/tcp.smtp")"
+
+# Of two virtualdomains lines for the domain, qmail uses the later.
+fresh_tree
+printf 'srs.test:alias-srs\nsrs.test:foo\n' >"$CTL/virtualdomains"
+expect_status "virtualdomains, a later line elsewhere: exit 0" 0 setup
+expect_match "virtualdomains, a later line elsewhere: the warning" "sends srs.test elsewhere than alias-srs \('srs.test:foo'\)" "$(cat "$T/err")"
+
+# A rules line of a megabyte (tcprules has no limit): read in linear time.
+fresh_tree
+{ printf ':allow,X="'; head -c 1000000 /dev/zero | tr '\0' a; printf '"\n'; } >"$T/tcp.smtp"
+expect_status "a rules line of 1 MB: exit 0" 0 setup
+expect_eq "a rules line of 1 MB: our QMAILQUEUE at its end" ",QMAILQUEUE=\"$AQ\"$QENV" "$(tail -c $((${#AQ} + ${#QENV} + 15)) "$T/tcp.smtp")"
+
+# rc: QMAILREMOTE only where it reaches qmail-send, else a warning.
+rc_case() {  # RC-TEXT: rc after the run, and the warning if any
+    fresh_tree; printf '%b' "$1" >"$Q/rc"
+    setup; printf '%s\n' "$(cat "$Q/rc")"; grep -o "cannot tell where qmail-send's environment is made" "$T/err"
+}
+V="QMAIL_CONTROL=$CTL AUTHREMOTE_NEXT=$Q/bin/qmail-remote QMAILREMOTE=$Q/bin/qmail-authremote"
+expect_eq "rc: \"env -\" in an echo is not the env command" "#!/bin/sh
+echo \"starting env - now\"
+exec env - $V PATH=/bin qmail-start" "$(rc_case '#!/bin/sh\necho "starting env - now"\nexec env - PATH=/bin qmail-start\n')"
+expect_eq "rc: env --ignore-environment" "exec env --ignore-environment $V PATH=/bin qmail-start" \
+    "$(rc_case 'exec env --ignore-environment PATH=/bin qmail-start\n')"
+expect_eq "rc: env - at a line's end, continued" "exec env - $V \\
+  PATH=/bin qmail-start" "$(rc_case 'exec env -\\\n  PATH=/bin qmail-start\n')"
+expect_eq "rc: env -u FOO -: left, with a warning" "exec env -u FOO - PATH=/bin qmail-start
+cannot tell where qmail-send's environment is made" "$(rc_case 'exec env -u FOO - PATH=/bin qmail-start\n')"
+expect_eq "rc: env after something else on its line: left, with a warning" "echo \"#\"; exec env - qmail-start
+cannot tell where qmail-send's environment is made" "$(rc_case 'echo "#"; exec env - qmail-start\n')"
+expect_eq "rc: line 1 continued: left, with a warning" "exec qmail-start ./Mailbox \\
+ splogger qmail
+cannot tell where qmail-send's environment is made" "$(rc_case 'exec qmail-start ./Mailbox \\\n splogger qmail\n')"

@@ -63,9 +63,11 @@ expect_match "second run: nothing to change" '^qmail-setup: nothing to change$' 
 # users/assign as the admin may have it (files only, on a scratch tree; the
 # user alias is the harness's): the wildcard that wins for alias-srs-.
 A=$D/assign-tree
+# (the real qmail-newu works on the home it was built for: a stand-in)
+newu_stub() { printf '#!/bin/sh\ntouch users/cdb\n' >"$A/bin/qmail-newu"; chmod 755 "$A/bin/qmail-newu"; }
 assign_case() {  # NAME ASSIGN-LINES: users/assign after qmail-setup, '|'-joined
     rm -rf "$A"; mkdir -p "$A/control" "$A/bin" "$A/users" "$A/alias"
-    cp "$QMH_HOME/bin/qmail-newu" "$A/bin/"; printf '%s\n' "$@" >"$A/users/assign"
+    newu_stub; printf '%s\n' "$@" >"$A/users/assign"
     "$TOP/scripts/qmail-setup" --qmail-home "$A" --bindir "$QAUTH_BIN" --smtp-rules none --send-rc none \
         --srs-domain srs.test --no-users >"$T/out" 2>"$T/err" || echo "exit $?"
     tr '\n' '|' <"$A/users/assign" | sed 's/|$//'
@@ -85,6 +87,19 @@ expect_eq "users/assign: +alias- to alias (an earlier run's line): kept" "+:nobo
     "$(assign_case '+:nobody:2:2:/x:-::' "+alias-:alias:$ua:$ga:$A/alias:-::" .)"
 expect_eq "users/assign: a wildcard behind the '.' is not read" "=x:x:1:1:/x:::|.|+:nobody:2:2:/x:-::" \
     "$(assign_case '=x:x:1:1:/x:::' . '+:nobody:2:2:/x:-::')"
+# A qmail-newu that failed is run again by the next run (users/cdb older than assign).
+assign_case '+:nobody:2:2:/x:-::' . >/dev/null
+printf '#!/bin/sh\nexit 1\n' >"$A/bin/qmail-newu"; touch "$A/users/assign"
+"$TOP/scripts/qmail-setup" --qmail-home "$A" --bindir "$QAUTH_BIN" --smtp-rules none --send-rc none \
+    --srs-domain srs.test --no-users >"$T/out" 2>"$T/err"
+expect_eq "users/assign: a failed qmail-newu is 111" 111 "$?"
+newu_stub
+"$TOP/scripts/qmail-setup" --qmail-home "$A" --bindir "$QAUTH_BIN" --smtp-rules none --send-rc none \
+    --srs-domain srs.test --no-users >"$T/out" 2>"$T/err"
+expect_eq "users/assign: the next run runs qmail-newu again" "yes" "$([ "$A/users/cdb" -nt "$A/users/assign" ] && grep -q 'run: .*qmail-newu' "$T/out" && echo yes)"
+"$TOP/scripts/qmail-setup" --qmail-home "$A" --bindir "$QAUTH_BIN" --smtp-rules none --send-rc none \
+    --srs-domain srs.test --no-users >"$T/out" 2>"$T/err"
+expect_eq "users/assign: and the one after it not" "" "$(grep 'qmail-newu' "$T/out")"
 rm -rf "$A"
 
 # The only change to what qmail-setup wrote: DNS from a zone file.

@@ -337,7 +337,7 @@ expect_eq "a rules line of 1 MB: our QMAILQUEUE at its end" ",QMAILQUEUE=\"$AQ\"
 # rc: QMAILREMOTE only where it reaches qmail-send, else a warning.
 rc_case() {  # RC-TEXT: rc after the run, and the warning if any
     fresh_tree; printf '%b' "$1" >"$Q/rc"
-    setup; printf '%s\n' "$(cat "$Q/rc")"; grep -o "cannot tell where qmail-send's environment is made" "$T/err"
+    setup; printf '%s\n' "$(cat "$Q/rc")"; grep -oE "cannot tell where qmail-send's environment is made|env takes more options there" "$T/err"
 }
 V="QMAIL_CONTROL=$CTL AUTHREMOTE_NEXT=$Q/bin/qmail-remote QMAILREMOTE=$Q/bin/qmail-authremote"
 expect_eq "rc: \"env -\" in an echo is not the env command" "#!/bin/sh
@@ -351,6 +351,36 @@ expect_eq "rc: env -u FOO -: left, with a warning" "exec env -u FOO - PATH=/bin 
 cannot tell where qmail-send's environment is made" "$(rc_case 'exec env -u FOO - PATH=/bin qmail-start\n')"
 expect_eq "rc: env after something else on its line: left, with a warning" "echo \"#\"; exec env - qmail-start
 cannot tell where qmail-send's environment is made" "$(rc_case 'echo "#"; exec env - qmail-start\n')"
-expect_eq "rc: line 1 continued: left, with a warning" "exec qmail-start ./Mailbox \\
- splogger qmail
-cannot tell where qmail-send's environment is made" "$(rc_case 'exec qmail-start ./Mailbox \\\n splogger qmail\n')"
+expect_eq "rc without #!, line 1 continued: the export before it" "export $V
+exec qmail-start ./Mailbox \\
+ splogger qmail" "$(rc_case 'exec qmail-start ./Mailbox \\\n splogger qmail\n')"
+expect_eq "rc of one command: the export before it" "export $V
+exec qmail-start ./Mailbox" "$(rc_case 'exec qmail-start ./Mailbox\n')"
+expect_eq "rc: env -i -u FOO: left, with a warning" "exec env -i -u FOO PATH=/bin qmail-start
+env takes more options there" "$(rc_case 'exec env -i -u FOO PATH=/bin qmail-start\n')"
+expect_eq "rc: env - continued, -u on the next line: left" "exec env - \\
+  -u FOO qmail-start" "$(rc_case 'exec env - \\\n  -u FOO qmail-start\n' | head -n 2)"
+expect_eq "rc: a commented env line is not the command" "#!/bin/sh
+#/usr/bin/env - PATH=x qmail-start
+exec env - $V PATH=/bin qmail-start" "$(rc_case '#!/bin/sh\n#/usr/bin/env - PATH=x qmail-start\nexec env - PATH=/bin qmail-start\n')"
+expect_status "rc: a commented env line: the second run changes nothing" 0 setup
+expect_match "rc: a commented env line: nothing to change" "nothing to change" "$(cat "$T/out")"
+
+# --- found by the fourth review ---------------------------------------------------
+refused "a directory where tcprules' temporary file goes" 'mkdir "$T/tcp.smtp.tmp"'
+refused "a dangling link where tcprules' temporary file goes" 'ln -s "$T/nowhere/x" "$T/tcp.sub.tmp"'
+refused "no bin/qmail-newu for a users/assign that needs the line" \
+    'printf "+:nobody:1:1:/n:-::\n.\n" >"$Q/users/assign"'
+refused "a directory where users/assign belongs" 'mkdir "$Q/users/assign"'
+fresh_tree
+{ printf ':allow'; yes ',A="b"' | head -n 300000 | tr -d '\n'; echo; } >"$T/tcp.smtp"
+expect_status "a rules line of 300000 variables: exit 0" 0 setup
+expect_eq "a rules line of 300000 variables: our QMAILQUEUE at its end" ",A=\"b\",QMAILQUEUE=\"$AQ\"$QENV" \
+    "$(tail -c $((${#AQ} + ${#QENV} + 21)) "$T/tcp.smtp")"
+fresh_tree
+"$SETUP" --qmail-home "$Q/./" --bindir "$B/" --smtp-rules "$T/tcp.smtp" --no-users >/dev/null 2>&1
+expect_eq "--qmail-home DIR/./: QMAIL_CONTROL is DIR/control" "$QENV" \
+    "$(sed -n '1s/.*QMAILQUEUE="[^"]*"//p' "$T/tcp.smtp")"
+fresh_tree
+expect_status "--submission-rules none: no submission rules, exit 0" 0 setup --submission-rules none
+expect_eq "--submission-rules none: no file 'none' anywhere" "" "$(find "$T" "$Q" -name none)"

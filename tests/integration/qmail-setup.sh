@@ -340,9 +340,10 @@ rc_case() {  # RC-TEXT: rc after the run, and the warning if any
     setup; printf '%s\n' "$(cat "$Q/rc")"; grep -oE "cannot tell where qmail-send's environment is made|env takes more options there" "$T/err"
 }
 V="QMAIL_CONTROL=$CTL AUTHREMOTE_NEXT=$Q/bin/qmail-remote QMAILREMOTE=$Q/bin/qmail-authremote"
-expect_eq "rc: \"env -\" in an echo is not the env command" "#!/bin/sh
+expect_eq "rc: an env after other commands (here an echo's text): left, with a warning" "#!/bin/sh
 echo \"starting env - now\"
-exec env - $V PATH=/bin qmail-start" "$(rc_case '#!/bin/sh\necho "starting env - now"\nexec env - PATH=/bin qmail-start\n')"
+exec env - PATH=/bin qmail-start
+cannot tell where qmail-send's environment is made" "$(rc_case '#!/bin/sh\necho "starting env - now"\nexec env - PATH=/bin qmail-start\n')"
 expect_eq "rc: env --ignore-environment" "exec env --ignore-environment $V PATH=/bin qmail-start" \
     "$(rc_case 'exec env --ignore-environment PATH=/bin qmail-start\n')"
 expect_eq "rc: env - at a line's end, continued" "exec env - $V \\
@@ -384,3 +385,51 @@ expect_eq "--qmail-home DIR/./: QMAIL_CONTROL is DIR/control" "$QENV" \
 fresh_tree
 expect_status "--submission-rules none: no submission rules, exit 0" 0 setup --submission-rules none
 expect_eq "--submission-rules none: no file 'none' anywhere" "" "$(find "$T" "$Q" -name none)"
+
+# --- found by the fifth review ----------------------------------------------------
+expect_eq "rc: an env in an if before the plain one: left, with a warning" "#!/bin/sh
+if [ -d ./Maildir ]; then exec env - qmail-start ./Maildir/; fi
+exec env - qmail-start ./Mailbox
+cannot tell where qmail-send's environment is made" \
+    "$(rc_case '#!/bin/sh\nif [ -d ./Maildir ]; then exec env - qmail-start ./Maildir/; fi\nexec env - qmail-start ./Mailbox\n')"
+expect_eq "rc: -u two continued lines on: left, with a warning" "exec env - \\
+  \\
+  -u FOO qmail-start
+env takes more options there" "$(rc_case 'exec env - \\\n  \\\n  -u FOO qmail-start\n')"
+expect_eq "rc: a quoted \"-u\": left, with a warning" "exec env - \"-u\" FOO qmail-start
+env takes more options there" "$(rc_case 'exec env - "-u" FOO qmail-start\n')"
+fresh_tree; : >"$Q/rc"
+expect_status "an empty rc: exit 0" 0 setup
+expect_match "an empty rc: the warning" "rc is empty: left as it is" "$(cat "$T/err")"
+fresh_tree
+printf ':allow,QMAILQUEUE="%s",QMAILQUEUE="/evil"\n' "$AQ" >"$T/tcp.smtp"
+expect_status "our QMAILQUEUE, then another: exit 0" 0 setup
+expect_match "our QMAILQUEUE, then another (tcpserver keeps the last): the warning" "has its own QMAILQUEUE" "$(cat "$T/err")"
+expect_eq "our QMAILQUEUE, then another: left as it is" ":allow,QMAILQUEUE=\"$AQ\",QMAILQUEUE=\"/evil\"" "$(cat "$T/tcp.smtp")"
+fresh_tree
+for i in 0 1 2 3 4 5 6 7 8 9; do ln -sf /nonexistent/x "$T/tcp.smtp.qauth-$(date -d "$i second" +%Y%m%d-%H%M%S)"; done
+expect_status "a dangling link at the backup's name: exit 0 (the next name)" 0 setup
+expect_match "a dangling link at the backup's name: the next name" "backup: $T/tcp.smtp -> $T/tcp.smtp.qauth-[0-9-]*\.1\$" "$(cat "$T/out")"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+    fresh_tree
+    mkdir -m 1777 "$Q/st"; echo :allow >"$Q/st/tcp.smtp"
+    chown -R 65534:65534 "$Q"; chown root:root "$Q/st" "$Q/st/tcp.smtp"; chmod 1777 "$Q/st"
+    before=$(snapshot)
+    expect_status "a root's rules file in a sticky directory, as another user: 111" 111 \
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$SETUP" --qmail-home "$Q" --bindir "$B" --smtp-rules "$Q/st/tcp.smtp" --send-rc none --no-users
+    expect_match "a root's rules file in a sticky directory: says so" "another user's file in a sticky directory" "$(cat "$T/err")"
+    expect_eq "a root's rules file in a sticky directory: nothing changed" "$before" "$(snapshot)"
+    fresh_tree
+    printf '#!/bin/sh\ntouch users/cdb\n' >"$Q/bin/qmail-newu"; chmod 755 "$Q/bin/qmail-newu"
+    touch -d '1 hour ago' "$Q/users/cdb"; printf '+alias-srs-:alias:1:1:%s/alias:-:srs-:\n.\n' "$Q" >"$Q/users/assign"
+    chown -R 65534:65534 "$Q"; chown root:root "$Q/users" "$Q/users/cdb"
+    before=$(snapshot)
+    expect_status "users/cdb to rebuild in a root's users/, as another user: --dry-run 111" 111 \
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$SETUP" --qmail-home "$Q" --bindir "$B" --smtp-rules none --send-rc none --srs-domain srs.test --no-users --dry-run
+    expect_eq "users/cdb to rebuild in a root's users/: nothing changed" "$before" "$(snapshot)"
+    fresh_tree
+    mkdir "$CTL/authqueue"; touch "$CTL/authqueue/incoming" "$CTL/authqueue/outgoing"
+    chown -R 65534:65534 "$Q"; chown root:root "$CTL/authqueue"; chmod 0711 "$CTL/authqueue"
+    expect_status "a root's authqueue/ 0711, as another user: 111" 111 \
+        setpriv --reuid=65534 --regid=65534 --clear-groups "$SETUP" --qmail-home "$Q" --bindir "$B" --smtp-rules none --send-rc none --no-users --dry-run
+fi

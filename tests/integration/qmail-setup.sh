@@ -144,7 +144,7 @@ expect_match "rules newer than their cdb: the cdb is rebuilt" "run: .*tcprules $
 # --- what is in place is kept -----------------------------------------------------
 fresh_tree
 mkdir -p "$CTL/authqueue"; echo "$B/spfcheck" >"$CTL/authqueue/incoming"; echo 3 >"$CTL/spfbehavior"
-echo other.test >"$CTL/srs_domain"; echo 'srs.test:someone' >"$CTL/virtualdomains"
+echo 'other.test:someone' >"$CTL/virtualdomains"
 printf ':allow,QMAILQUEUE="/var/qmail/bin/qmail-scanner-queue.pl"\n' >"$T/tcp.smtp"
 printf '#!/bin/sh\nQMAILQUEUE=/x; export QMAILQUEUE\nexec qmail-start ./Maildir/\n' >"$Q/rc"
 expect_status "a tree with settings: exit 0" 0 setup
@@ -154,9 +154,8 @@ expect_eq "another QMAILQUEUE is kept" ':allow,QMAILQUEUE="/var/qmail/bin/qmail-
 err=$(cat "$T/err")
 expect_match "another QMAILQUEUE: a warning" "has its own QMAILQUEUE: left as it is" "$err"
 expect_match "QMAILQUEUE in rc: a warning" "sets QMAILQUEUE for qmail-send" "$err"
-expect_match "another srs_domain: a warning" "srs_domain holds another domain" "$err"
-expect_match "virtualdomains elsewhere: a warning" "sends srs.test elsewhere than alias-srs" "$err"
-expect_eq "virtualdomains elsewhere: kept" "srs.test:someone" "$(cat "$CTL/virtualdomains")"
+expect_eq "another domain's virtualdomains line: kept, ours added" "other.test:someone
+srs.test:alias-srs" "$(cat "$CTL/virtualdomains")"
 expect_eq "rc without env -: QMAILREMOTE exported after line 1" \
     "export QMAIL_CONTROL=$CTL AUTHREMOTE_NEXT=$Q/bin/qmail-remote QMAILREMOTE=$Q/bin/qmail-authremote" "$(sed -n 2p "$Q/rc")"
 expect_status "a tree with settings, second run: exit 0" 0 setup
@@ -244,11 +243,10 @@ expect_eq "upper case srs_domain: no warning" "" "$(grep 'srs_domain' "$T/err")"
 expect_eq "rcpthosts SRS.TEST: not added again" "$(printf 'mx.test\nSRS.TEST\t')" "$(cat "$CTL/rcpthosts")"
 expect_eq "virtualdomains with trailing blanks: not added again" "$(printf 'srs.test:alias-srs \t')" "$(cat "$CTL/virtualdomains")"
 fresh_tree
-printf 'mx.test\r\nsrs.test\r\n' >"$CTL/rcpthosts"; printf 'SRS.TEST:joe\n' >"$CTL/virtualdomains"
-expect_status "CRLF rcpthosts, SRS.TEST to joe: exit 0" 0 setup
+printf 'mx.test\r\nsrs.test\r\n' >"$CTL/rcpthosts"; printf 'SRS.TEST:alias-srs\n' >"$CTL/virtualdomains"
+expect_status "CRLF rcpthosts, SRS.TEST to alias-srs: exit 0" 0 setup
 expect_eq "CRLF rcpthosts: srs.test\\r is not srs.test to qmail: added" "$(printf 'mx.test\r\nsrs.test\r\nsrs.test')" "$(cat "$CTL/rcpthosts")"
-expect_eq "virtualdomains SRS.TEST:joe: kept" "SRS.TEST:joe" "$(cat "$CTL/virtualdomains")"
-expect_match "virtualdomains SRS.TEST:joe: the warning" "sends srs.test elsewhere than alias-srs" "$(cat "$T/err")"
+expect_eq "virtualdomains SRS.TEST:alias-srs: not added again" "SRS.TEST:alias-srs" "$(cat "$CTL/virtualdomains")"
 
 # Empty SRS files and world-readable keys are left, with a warning.
 fresh_tree
@@ -323,10 +321,8 @@ expect_eq "--qmail-home DIR/. is DIR" "$B/qmail-dkimsign $AQ" \
     "$(cat "$CTL/authqueue/outgoing") $(sed -n '1s/.*QMAILQUEUE="\([^"]*\)".*/\1/p' "$T/tcp.smtp")"
 
 # Of two virtualdomains lines for the domain, qmail uses the later.
-fresh_tree
-printf 'srs.test:alias-srs\nsrs.test:foo\n' >"$CTL/virtualdomains"
-expect_status "virtualdomains, a later line elsewhere: exit 0" 0 setup
-expect_match "virtualdomains, a later line elsewhere: the warning" "sends srs.test elsewhere than alias-srs \('srs.test:foo'\)" "$(cat "$T/err")"
+refused "virtualdomains, a later line elsewhere" "printf 'srs.test:alias-srs\nsrs.test:foo\n' >\"\$CTL/virtualdomains\""
+expect_match "virtualdomains, a later line elsewhere: says which" "sends it elsewhere \('srs.test:foo'\)" "$(cat "$T/err")"
 
 # A rules line of a megabyte (tcprules has no limit): read in linear time.
 fresh_tree
@@ -433,3 +429,24 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
     expect_status "a root's authqueue/ 0711, as another user: 111" 111 \
         setpriv --reuid=65534 --regid=65534 --clear-groups "$SETUP" --qmail-home "$Q" --bindir "$B" --smtp-rules none --send-rc none --no-users --dry-run
 fi
+
+# --- found by the sixth review: what is the admin's is refused, not replaced -----
+refused "virtualdomains sends the SRS domain to another user" "echo 'SRS.TEST:joe' >\"\$CTL/virtualdomains\""
+expect_match "virtualdomains to another user: says why" "SRS bounces would not reach srsfilter reverse: .*sends it elsewhere \('SRS.TEST:joe'\)" "$(cat "$T/err")"
+refused "srs_domain holds another domain" "echo other.test >\"\$CTL/srs_domain\""
+expect_match "srs_domain holds another domain: says which" "srs_domain holds other.test" "$(cat "$T/err")"
+refused "the SRS domain in locals" "echo srs.test >\"\$CTL/locals\""
+refused "a cdb without its source" 'printf ":allow,RBLSMTPD=\"-go away\"\n" | tcprules "$T/tcp.smtp.cdb" "$T/x.tmp"; rm "$T/tcp.smtp"'
+expect_match "a cdb without its source: says so" "tcp.smtp.cdb exists without its source" "$(cat "$T/err")"
+refused "rules tcprules refuses already" "printf '127.:allow,RELAYCLIENT=\"\n' >\"\$T/tcp.smtp\""
+expect_match "rules tcprules refuses already: says so" "tcp.smtp: tcprules refuses it already" "$(cat "$T/err")"
+fresh_tree; echo '|/old/srsfilter reverse' >"$Q/alias/.qmail-srs-default"
+expect_status "another .qmail-srs-default: exit 0" 0 setup
+expect_match "another .qmail-srs-default: the warning" "qmail-srs-default does not run \|$B/srsfilter" "$(cat "$T/err")"
+expect_eq "another .qmail-srs-default: kept" "|/old/srsfilter reverse" "$(cat "$Q/alias/.qmail-srs-default")"
+expect_eq "rc with two env - lines (an else): left, with a warning" "if [ -s x ]; then
+exec env - qmail-start x
+else
+exec env - qmail-start ./Mailbox
+fi
+cannot tell where qmail-send's environment is made" "$(rc_case 'if [ -s x ]; then\nexec env - qmail-start x\nelse\nexec env - qmail-start ./Mailbox\nfi\n')"

@@ -450,3 +450,11 @@ else
 exec env - qmail-start ./Mailbox
 fi
 cannot tell where qmail-send's environment is made" "$(rc_case 'if [ -s x ]; then\nexec env - qmail-start x\nelse\nexec env - qmail-start ./Mailbox\nfi\n')"
+
+# --- found by the seventh review ---------------------------------------------------
+fresh_tree
+expect_status "--relay-net with an existing rules file: exit 0" 0 setup --relay-net 192.168.
+expect_match "--relay-net with an existing rules file: the warning" "tcp.smtp exists: --relay-net 192.168. is for a new file, not added" "$(cat "$T/err")"
+expect_eq "--relay-net with an existing rules file: no line for it" "" "$(grep '^192\.168\.' "$T/tcp.smtp")"
+refused "CRLF rules" "printf '127.:allow,RELAYCLIENT=\"\"\r\n' >\"\$T/tcp.smtp\""
+expect_match "CRLF rules: says so" "it has CR line ends" "$(cat "$T/err")"

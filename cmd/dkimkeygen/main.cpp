@@ -1,6 +1,5 @@
 // dkimkeygen: make a DKIM key for qmail-dkimsign and print its DNS records.
 // Options and wiring only; the work is in common/dkim/keygen (DESIGN §8).
-#include <cstdio>
 #include <string>
 
 #include "cli/cli.hpp"
@@ -39,7 +38,7 @@ int main(int argc, char** argv) {
     app.add_option("domain", req.domain, "the signing domain (d=)")->required();
     cli::parse(app, argc, argv);
 
-    req.type = type == "ed25519" ? crypto::KeyType::Ed25519 : crypto::KeyType::Rsa;
+    req.type = crypto::key_type_from_name(type).value();  // --type is checked to be one
     if (req.type == crypto::KeyType::Ed25519 && bits->count() > 0) cli::usage(kProg, "--bits applies to rsa keys only");
     if (auto d = dkim::keygen_domain(req.domain); !d) cli::usage(kProg, d.error().reason);
     for (const auto& alias : req.aliases)
@@ -49,12 +48,7 @@ int main(int argc, char** argv) {
         cli::warn(kProg, "RSA keys under 2048 bits are weak; RFC 8301 3.2 says signers SHOULD use at least 2048");
     req.control_dir = qmail::control_dir_from(control_dir);
 
-    auto done = dkim::run_keygen(req, [](const std::string& records) -> Result<void> {
-        if (io::closed_at_start(1)) return fail("standard output is closed");  // cli::start put /dev/null there
-        if (std::fputs(records.c_str(), stdout) < 0 || std::fflush(stdout) != 0)
-            return fail("cannot write the records to standard output");
-        return {};
-    });
+    auto done = dkim::run_keygen(req, [](const std::string& records) { return io::print_stdout(records); });
     if (!done) cli::fatal(kProg, done.error().reason);
     return qmail::exit_code(qmail::FilterStatus::Ok);
 }

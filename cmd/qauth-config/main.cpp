@@ -42,13 +42,6 @@ const qmail::Setting& setting_named(const std::string& name) {
     return *s;
 }
 
-Result<void> print(const std::string& text) {
-    if (io::closed_at_start(1)) return fail("standard output is closed");  // cli::start put /dev/null there
-    if (std::fputs(text.c_str(), stdout) < 0 || std::fflush(stdout) != 0)
-        return fail("cannot write to standard output");
-    return {};
-}
-
 /// NAME  SOURCE  VALUE for `name` (every setting when empty).
 void show(const qmail::ControlDir& control, const std::string& name) {
     std::vector<const qmail::Setting*> chosen;
@@ -58,10 +51,10 @@ void show(const qmail::ControlDir& control, const std::string& name) {
         for (const auto& s : qmail::settings()) chosen.push_back(&s);
     auto table = checked(qmail::settings_table(chosen, control));
     for (const auto& w : table.warnings) cli::warn(kProg, w);
-    checked(print(table.text));
+    checked(io::print_stdout(table.text));
 }
 
-void list() { checked(print(qmail::describe_settings())); }
+void list() { checked(io::print_stdout(qmail::describe_settings())); }
 
 void set(const qmail::ControlDir& control, const std::string& name, const std::string& value) {
     const auto& s = setting_named(name);
@@ -80,9 +73,9 @@ void set(const qmail::ControlDir& control, const std::string& name, const std::s
 }
 
 void dkim_enable(dkim::KeygenRequest req, const std::string& type) {
-    req.type = type == "ed25519" ? crypto::KeyType::Ed25519 : crypto::KeyType::Rsa;
-    auto done = checked(dkim::enable_signing(req, print));
-    checked(print(dkim::enable_report(done, req.domain)));
+    req.type = crypto::key_type_from_name(type).value();  // --type is checked to be one
+    auto done = checked(dkim::enable_signing(req, io::print_stdout));
+    checked(io::print_stdout(dkim::enable_report(done, req.domain)));
 }
 
 }  // namespace
@@ -126,9 +119,9 @@ int main(int argc, char** argv) {
         if (auto s = dkim::keygen_selector(req.selector); !s) cli::usage(kProg, s.error().reason);
         dkim_enable(req, type);
     } else if (*dkim_show_cmd) {
-        checked(print(dkim::show_report(checked(dkim::signing_domains(req.control_dir)))));
+        checked(io::print_stdout(dkim::show_report(checked(dkim::signing_domains(req.control_dir)))));
     } else if (*disable) {
-        checked(print(dkim::disable_report(checked(dkim::disable_signing(req.control_dir, req.domain)), req.domain)));
+        checked(io::print_stdout(dkim::disable_report(checked(dkim::disable_signing(req.control_dir, req.domain)), req.domain)));
     } else if (*list_cmd) {
         list();
     } else {

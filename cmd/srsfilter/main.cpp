@@ -13,10 +13,10 @@
 
 #include "cli/cli.hpp"
 #include "qmail/queue.hpp"
+#include "srs/cli.hpp"
 #include "srs/config.hpp"
 #include "srs/dot_qmail.hpp"
 #include "srs/guarded.hpp"
-#include "srs/local_domains.hpp"
 #include "util/io.hpp"
 #include "util/diag.hpp"
 
@@ -27,8 +27,7 @@ constexpr const char* kProg = "srsfilter";
 
 /// Prints `line` and a newline on stdout; exits 111 when that fails.
 void print_line(const std::string& line) {
-    if (io::closed_at_start(1)) cli::fatal(kProg, "standard output is closed");
-    if (auto w = io::write_all(1, line + "\n"); !w) cli::fatal(kProg, "standard output: " + w.error().reason);
+    if (auto w = io::print_stdout(line + "\n"); !w) cli::fatal(kProg, w.error().reason);
 }
 
 srs::Params params_for(srs::Operation op, const srs::Overrides& o) {
@@ -104,27 +103,7 @@ int main(int argc, char** argv) {
     std::optional<std::uint64_t> now;
     auto* rw = cli::add_optional(app, "--rewrite", rewrite, "print the SRS form of this envelope sender");
     cli::add_optional(app, "--reverse", reverse, "print the address this SRS address stands for")->excludes(rw);
-    cli::add_control_dir(app, o.control_dir);
-    cli::add_optional(app, "--srs-domain", o.domain, "SRS domain (default control/srs_domain)");
-    app.add_option("--secret", o.secrets, "secret, repeatable; the first signs (default control/srs_secrets)")
-        ->allow_extra_args(false)
-        ->check(cli::non_empty());
-    app.add_option("--maxage", o.maxage, "days an SRS address stays valid (default control/srs_maxage, 21)")
-        ->check(CLI::Range(1u, 1023u));
-    app.add_option("--hashlength", o.hashlength, "hash characters written (default control/srs_hashlength, 4)")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{27}));
-    app.add_option("--hashmin", o.hashmin,
-                   "fewest hash characters accepted (default control/srs_hashmin, the hash length)")
-        ->check(CLI::Range(std::size_t{1}, std::size_t{27}));
-    app.add_option_function<std::string>(
-           "--separator", [&o](const std::string& s) { o.separator = s[0]; },
-           "separator after SRS0/SRS1: =, + or - (default control/srs_separator, =)")
-        ->check(CLI::IsMember({"=", "+", "-"}));
-    app.add_flag("--alwaysrewrite", o.always_rewrite, "rewrite senders of our own domains too");
-    app.add_option("--local-domain", o.local_domains,
-                   "one of our domains, repeatable (besides rcpthosts, locals); .DOMAIN for its subdomains")
-        ->allow_extra_args(false)
-        ->check(CLI::Validator([](std::string& v) { return srs::local_domain_problem(v); }, "DOMAIN"));
+    cli::add_srs(app, o);
     cli::add_now(app, now);
     DotOptions d;
     std::vector<std::string> to;

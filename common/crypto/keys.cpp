@@ -19,6 +19,12 @@ std::string_view key_type_name(KeyType type) {
     return type == KeyType::Rsa ? "rsa" : "ed25519";
 }
 
+std::optional<KeyType> key_type_from_name(std::string_view name) {
+    for (KeyType t : {KeyType::Rsa, KeyType::Ed25519})
+        if (name == key_type_name(t)) return t;
+    return std::nullopt;
+}
+
 PrivateKey::PrivateKey(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 PrivateKey::~PrivateKey() = default;
 PrivateKey::PrivateKey(PrivateKey&&) noexcept = default;

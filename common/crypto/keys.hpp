@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,9 @@ enum class KeyType { Rsa, Ed25519 };
 
 /// "rsa" or "ed25519".
 std::string_view key_type_name(KeyType type);
+
+/// The type key_type_name() names ("rsa", "ed25519"); nullopt for any other name.
+std::optional<KeyType> key_type_from_name(std::string_view name);
 
 /// A private key. Move-only; owns its OpenSSL or libsodium material.
 class PrivateKey {

@@ -76,6 +76,12 @@ Result<void> write_all(int fd, std::string_view data) {
     return {};
 }
 
+Result<void> print_stdout(std::string_view text) {
+    if (closed_at_start(1)) return fail("standard output is closed");
+    if (auto w = write_all(1, text); !w) return fail("standard output: " + w.error().reason);
+    return {};
+}
+
 namespace {
 constexpr std::size_t kWriterBuffer = 64 * 1024;
 unsigned g_closed_fds = 0;  // bit n: fd n was closed at start

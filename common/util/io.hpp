@@ -55,6 +55,12 @@ Result<std::size_t> read_some(int fd, char* buf, std::size_t size);
 /// Writes all of `data` to `fd`, retrying on EINTR and short writes.
 Result<void> write_all(int fd, std::string_view data);
 
+/// Writes all of `text` to standard output (fd 1), for a program's report.
+/// Errors: "standard output is closed" when fd 1 was closed at start (see
+/// closed_at_start: the program must not report into /dev/null as if it
+/// were read), "standard output: write error: ..." for a failed write.
+Result<void> print_stdout(std::string_view text);
+
 /// Opens /dev/null on each of fd 0, 1 and 2 that is closed, so that no file
 /// opened later takes their numbers, and remembers which were closed (see
 /// closed_at_start). False when /dev/null cannot be opened.

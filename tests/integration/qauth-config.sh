@@ -239,3 +239,9 @@ expect_match "  the alias is signed again, d=example.net" 'd=example\.net;' "$(h
 qc dkim disable example.org >"$T/out" 2>&1
 expect_eq "disable of an alias removes its link" "0 gone" "$? $([ -L "$K/example.org" ] && echo there || echo gone)"
 expect_eq "  and leaves the domain's key" "yes" "$([ -f "$K/example.com/default" ] && echo yes)"
+
+# The report is written completely or the program fails (io::print_stdout).
+qc show >/dev/full 2>"$T/err"; expect_eq "show into a full standard output: exit 111" 111 $?
+expect_match "show into a full standard output: named" 'fatal: standard output: write error: No space left' "$(cat "$T/err")"
+qc list >&- 2>"$T/err"; expect_eq "list with standard output closed: exit 111" 111 $?
+expect_match "list with standard output closed: named" 'fatal: standard output is closed' "$(cat "$T/err")"

@@ -589,3 +589,10 @@ TEST_CASE("key formats: truncated and corrupted DER never crash" * qauth::test::
     }
     CHECK_FALSE(parse_public_key(KeyType::Rsa, std::string(5000, '\x30')).has_value());
 }
+
+TEST_CASE("key_type_from_name: the names key_type_name gives, nothing else") {
+    CHECK(key_type_from_name("rsa") == KeyType::Rsa);
+    CHECK(key_type_from_name("ed25519") == KeyType::Ed25519);
+    CHECK_FALSE(key_type_from_name("RSA").has_value());
+    CHECK_FALSE(key_type_from_name("").has_value());
+}

@@ -89,7 +89,9 @@ expect_eq "users/assign: a wildcard behind the '.' is not read" "=x:x:1:1:/x:::|
     "$(assign_case '=x:x:1:1:/x:::' . '+:nobody:2:2:/x:-::')"
 # A qmail-newu that failed is run again by the next run (users/cdb older than assign).
 assign_case '+:nobody:2:2:/x:-::' . >/dev/null
-printf '#!/bin/sh\nexit 1\n' >"$A/bin/qmail-newu"; touch "$A/users/assign"
+# (dated apart: two writes within one kernel clock tick share an mtime)
+printf '#!/bin/sh\nexit 1\n' >"$A/bin/qmail-newu"
+touch -d '2 minutes ago' "$A/users/cdb"; touch -d '1 minute ago' "$A/users/assign"
 "$TOP/scripts/qmail-setup" --qmail-home "$A" --bindir "$QAUTH_BIN" --smtp-rules none --send-rc none \
     --srs-domain srs.test --no-users >"$T/out" 2>"$T/err"
 expect_eq "users/assign: a failed qmail-newu is 111" 111 "$?"

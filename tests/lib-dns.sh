@@ -34,6 +34,9 @@
 #       non-zero, with the reason on stderr, when it does not start.
 #   dns_delay_count
 #       Prints how many queries the dns_delay_start proxy has received.
+#   dns_delay_peak
+#       Prints the most queries that proxy has held at once (received, not
+#       yet answered): 1 for one question at a time, N for N sent together.
 #   dns_delay_stop
 #       Stops that proxy; dns_stop and the next dns_delay_start do too.
 #   dns_stop
@@ -182,7 +185,8 @@ dns_delay_start() {
     if [ -z "${DNS_PORT:-}" ]; then echo "dns_delay_start: no server: call dns_start first" >&2; return 1; fi
     dns_delay_stop
     setpriv --pdeathsig KILL "$_DNS_PROXY" --listen 127.0.0.1:0 --upstream "127.0.0.1:$DNS_PORT" \
-        --delay-ms "$1" --count-file "$_DNS_DIR/delay.count" >"$_DNS_DIR/delay.port" 2>"$_DNS_DIR/delay.log" &
+        --delay-ms "$1" --count-file "$_DNS_DIR/delay.count" --peak-file "$_DNS_DIR/delay.peak" \
+        >"$_DNS_DIR/delay.port" 2>"$_DNS_DIR/delay.log" &
     _DNS_DELAY_PID=$!
     if ! _dns_wait_port "$_DNS_DIR/delay.port" "$_DNS_DELAY_PID"; then
         echo "dns_delay_start: the proxy did not start: $(cat "$_DNS_DIR/delay.log")" >&2
@@ -195,6 +199,7 @@ dns_delay_start() {
 }
 
 dns_delay_count() { cat "$_DNS_DIR/delay.count" 2>/dev/null || echo 0; }
+dns_delay_peak() { cat "$_DNS_DIR/delay.peak" 2>/dev/null || echo 0; }
 
 dns_delay_stop() {
     if [ -n "$_DNS_DELAY_PID" ]; then

@@ -798,13 +798,13 @@ TEST_CASE("ldns resolver: query_all sends a batch in parallel (QAUTH_TEST_DNS_DE
         CHECK(answers[i + 1].records == Records{"2001:db8::1"});
         CHECK(answers[i + 2].status == Status::NxDomain);
     }
-    // 12 questions cost about one delay, as one question does; one at a
-    // time they would cost 12 x 50 ms.
+    // Both waited for the delay. That the 12 went out together, not one at a
+    // time, tests/dns/ldns-resolver.sh reads from the proxy afterwards (the
+    // most queries it held at once), not from a clock a loaded machine slows.
     const double one = std::chrono::duration<double>(t1 - t0).count();
     const double all = std::chrono::duration<double>(t2 - t1).count();
     CHECK(one >= 0.045);
     CHECK(all >= 0.045);
-    CHECK(all < 0.045 + 0.1);
 }
 
 TEST_CASE("IpAddress: parse, format, v4-mapped, networks; PTR names (RFC 1035 3.5, RFC 3596 2.5)") {

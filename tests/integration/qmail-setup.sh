@@ -403,6 +403,15 @@ expect_status "our QMAILQUEUE, then another: exit 0" 0 setup
 expect_match "our QMAILQUEUE, then another (tcpserver keeps the last): the warning" "has its own QMAILQUEUE" "$(cat "$T/err")"
 expect_eq "our QMAILQUEUE, then another: left as it is" ":allow,QMAILQUEUE=\"$AQ\",QMAILQUEUE=\"/evil\"" "$(cat "$T/tcp.smtp")"
 fresh_tree
+printf ':allow,QMAILQUEUE="%s",QMAIL_CONTROL="%s"\n10.3.:allow,QMAILQUEUE="%s"%s\n' "$AQ" "$CTL" "$AQ" "$QENV" >"$T/tcp.smtp"
+expect_status "our QMAILQUEUE without AUTHQUEUE_NEXT (another home): exit 0" 0 setup
+expect_eq "our QMAILQUEUE without AUTHQUEUE_NEXT: left as it is" \
+    ":allow,QMAILQUEUE=\"$AQ\",QMAIL_CONTROL=\"$CTL\"
+10.3.:allow,QMAILQUEUE=\"$AQ\"$QENV" "$(cat "$T/tcp.smtp")"
+expect_eq "our QMAILQUEUE without AUTHQUEUE_NEXT: one warning, for that line, with what to add" \
+    "qmail-setup: warning: $T/tcp.smtp: ':allow,QMAILQUEUE=\"$AQ\",QMAIL_CONTROL=\"$CTL\"' runs qmail-authqueue without QMAIL_CONTROL or AUTHQUEUE_NEXT: it reads /var/qmail/control and queues through /var/qmail/bin/qmail-queue (add ${QENV#,})" \
+    "$(grep 'tcp.smtp:' "$T/err")"
+fresh_tree
 for i in 0 1 2 3 4 5 6 7 8 9; do ln -sf /nonexistent/x "$T/tcp.smtp.qauth-$(date -d "$i second" +%Y%m%d-%H%M%S)"; done
 expect_status "a dangling link at the backup's name: exit 0 (the next name)" 0 setup
 expect_match "a dangling link at the backup's name: the next name" "backup: $T/tcp.smtp -> $T/tcp.smtp.qauth-[0-9-]*\.1\$" "$(cat "$T/out")"

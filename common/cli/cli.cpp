@@ -54,7 +54,11 @@ void parse(CLI::App& app, int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
-        std::fputs(app.help().c_str(), stdout);
+        // A help text that did not get out is no success (a script reading it).
+        if (auto written = io::print_stdout(app.help()); !written) {
+            report(app.get_name(), written.error());
+            std::exit(qmail::exit_code(qmail::FilterStatus::Temporary));
+        }
         std::exit(qmail::exit_code(qmail::FilterStatus::Ok));
     } catch (const CLI::ParseError& e) {
         usage(app.get_name(), e.what());

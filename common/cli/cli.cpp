@@ -29,7 +29,7 @@ CLI::Option* add_optional(CLI::App& app, const std::string& name, std::optional<
 }
 
 void add_envelope(CLI::App& app, qmail::EnvelopeOptions& envelope) {
-    add_optional(app, "--sender", envelope.sender, "envelope sender (\"\" for <>; default $SENDER)");
+    add_optional(app, "--sender", envelope.sender, "envelope sender (\"\" or \"<>\" for the null sender; default $SENDER)");
     app.add_option("--ip", envelope.ip, "SMTP client address (default $TCPREMOTEIP)")->check(non_empty());
     app.add_option("--helo", envelope.helo, "HELO/EHLO name (default $HELO)")->check(non_empty());
     app.add_flag("--trust-received", envelope.trust_received,

@@ -59,7 +59,9 @@ Envelope resolve_envelope(const EnvelopeOptions& o, const mail::Header& header, 
     };
     Envelope e;
     if (o.sender) {
-        e.sender = *o.sender;
+        // "<>" is how an admin writes the null sender (MAIL FROM:<>, RFC 5321
+        // 4.5.5); qmail's $SENDER for it is empty.
+        e.sender = *o.sender == "<>" ? std::string() : *o.sender;
     } else if (auto s = get("SENDER"); s && !s->empty()) {
         e.sender = *s;
     } else if (auto u = get("QMAILUSER"), h = get("QMAILHOST"); u && h && !(u->empty() && h->empty())) {

@@ -87,6 +87,12 @@ Authentication-Results: mx.test; spf=pass reason="mechanism ip4:192.0.2.1
 	dis=none) header.from=pass.example policy.dmarc=reject
 EOF
 exact "pass by aligned SPF only (unsigned)" "$T/f.spfonly" "$T/m.pass" --ip 192.0.2.1 --sender a@pass.example
+# The null sender, written '' or <>: SPF checks the HELO identity (RFC 7208 2.4).
+run "null sender ''" 0 "$T/m.pass" --ip 192.0.2.1 --sender '' --helo pass.example
+cp "$T/out" "$T/null.out"
+expect_match "null sender '': SPF for the HELO" '^Authentication-Results: mx.test; spf=[a-z]+ .*smtp.helo=pass.example;' "$(ar1 "$T/null.out")"
+run "null sender <>" 0 "$T/m.pass" --ip 192.0.2.1 --sender '<>' --helo pass.example
+expect_file "null sender <>: the same as ''" "$T/null.out" "$T/out"
 cat >"$T/f.none" <<'EOF'
 Authentication-Results: mx.test; spf=fail reason="mechanism -all matched"
 	smtp.mailfrom=none.example; dkim=none; dmarc=fail (p=none dis=none)

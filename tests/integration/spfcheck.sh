@@ -323,6 +323,8 @@ EOF
 cat "$T/msg" >>"$T/want"
 run_spf "null sender" 0 "$T/msg" --sender '' --ip 192.0.2.1 --helo mail.fail.example
 expect_file "null sender: identity=helo, smtp.helo=, exact fields" "$T/want" "$T/out"
+run_spf "null sender written <>" 0 "$T/msg" --sender '<>' --ip 192.0.2.1 --helo mail.fail.example
+expect_file "null sender written <>: the same fields as for ''" "$T/want" "$T/out"
 run_spf "null sender, HELO fail, mode 3" 100 "$T/msg" --mode 3 --sender '' --ip 192.0.2.1 --helo mail.fail.example
 expect_eq "null sender, HELO fail, mode 3: the refusal names the HELO" \
     '5.7.1 SPF fail for HELO mail.fail.example: See https://www.open-spf.org/Why?s=postmaster%40mail.fail.example&i=192.0.2.1&r=mx.test' "$(cat "$T/err")"

@@ -48,6 +48,8 @@ TEST_CASE("envelope: sender precedence") {
     CHECK(qmail::resolve_envelope(o, kNoHeader, env.fn()).sender == "u@h.example");
     o.sender = "";  // --sender '' is the null sender, whatever the environment says
     CHECK(qmail::resolve_envelope(o, kNoHeader, env.fn()).sender == "");
+    o.sender = "<>";  // and so is --sender '<>' (it was the domain "<>" to SPF and DMARC)
+    CHECK(qmail::resolve_envelope(o, kNoHeader, env.fn()).sender == "");
     o.sender = "opt@example.org";
     CHECK(qmail::resolve_envelope(o, kNoHeader, env.fn()).sender == "opt@example.org");
 }

@@ -117,14 +117,17 @@ int main(int argc, char** argv) {
         sub->excludes(rw);
     }
     fwd->excludes(bounce);
-    app.add_option("--home", d.queue.home, "qmail home, for bin/qmail-queue (default $QMAIL_HOME or /var/qmail)")
-        ->check(cli::non_empty());
-    app.add_flag("--stop", d.stop, "forward, reverse: exit 99 once queued (skip the rest of the .qmail file)");
-    cli::add_optional(app, "--sender", d.sender,
-                      "forward, reverse: the envelope sender (default $NEWSENDER or $SENDER; \"\" for <>)");
+    const std::vector<CLI::Option*> dot_only = {
+        app.add_option("--home", d.queue.home, "qmail home, for bin/qmail-queue (default $QMAIL_HOME or /var/qmail)")
+            ->check(cli::non_empty()),
+        app.add_flag("--stop", d.stop, "forward, reverse: exit 99 once queued (skip the rest of the .qmail file)"),
+        cli::add_optional(app, "--sender", d.sender,
+                          "forward, reverse: the envelope sender (default $NEWSENDER or $SENDER; \"\" for <>)")};
     cli::parse(app, argc, argv);
     const bool dot = fwd->parsed() || bounce->parsed();
     if (dot && reverse) cli::usage(kProg, "--reverse ADDRESS does not go with the .qmail modes");
+    for (const auto* opt : dot_only)
+        if (!dot && opt->count() > 0) cli::usage(kProg, opt->get_name() + " is for the .qmail modes (forward, reverse)");
     if (!dot && !rewrite && !reverse)
         cli::usage(kProg, "give --rewrite ADDRESS, --reverse ADDRESS, forward ADDRESS... or reverse");
     auto clock = cli::now_from(now, "QAUTH_NOW");

@@ -218,6 +218,12 @@ for o in "--separator x" "--hashlength 0" "--hashlength 28" "--maxage 0" "--hash
     eval "run \"usage: $o\" 111 sf $o --rewrite a@b.example"
     expect_match "usage: $o: usage line" '^usage: srsfilter: ' "$(err)"
 done
+# (the .qmail modes' options did nothing in --rewrite and --reverse, silently)
+for o in "--home /var/qmail" "--stop" "--sender a@b.example"; do
+    eval "run \"--rewrite with $o\" 111 sf $o --rewrite a@b.example"
+    expect_eq "--rewrite with $o: names it" "usage: srsfilter: ${o%% *} is for the .qmail modes (forward, reverse) (see --help)" "$(err)"
+done
+run "--reverse with --stop" 111 sf --stop --reverse SRS0=mkis=JV=example.com=user@srs.example
 run "--now abc" 111 sf --now abc --rewrite a@b.example
 expect_match "--now abc: not a number" '^usage: srsfilter: --now: not a number: abc ' "$(err)"
 run "--local-domain 'bad dom'" 111 sf --local-domain 'bad dom' --rewrite a@b.example

@@ -75,23 +75,23 @@ def main():
             held[0] -= 1
 
     def relay(query, client, arrived):
+        up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         try:
-            up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            try:
-                up.settimeout(UPSTREAM_TIMEOUT)
-                up.connect(args.upstream)
-                up.send(query)
-                reply = up.recv(MAX_DATAGRAM)
-            except OSError:
-                return
-            finally:
-                up.close()
-            wait = arrived + delay - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            listener.sendto(reply, client)
-        finally:
+            up.settimeout(UPSTREAM_TIMEOUT)
+            up.connect(args.upstream)
+            up.send(query)
+            reply = up.recv(MAX_DATAGRAM)
+        except OSError:
             note_done()
+            return
+        finally:
+            up.close()
+        wait = arrived + delay - time.monotonic()
+        if wait > 0:
+            time.sleep(wait)
+        # no longer held before the client can see the reply and ask again
+        note_done()
+        listener.sendto(reply, client)
 
     write_number(args.count_file, 0)
     if args.peak_file:

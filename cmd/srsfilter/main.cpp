@@ -122,7 +122,7 @@ int main(int argc, char** argv) {
             ->check(cli::non_empty()),
         app.add_flag("--stop", d.stop, "forward, reverse: exit 99 once queued (skip the rest of the .qmail file)"),
         cli::add_optional(app, "--sender", d.sender,
-                          "forward, reverse: the envelope sender (default $NEWSENDER or $SENDER; \"\" for <>)")};
+                          "forward, reverse: the envelope sender (default $NEWSENDER or $SENDER; \"\" or \"<>\" for the null sender)")};
     cli::parse(app, argc, argv);
     const bool dot = fwd->parsed() || bounce->parsed();
     if (dot && reverse) cli::usage(kProg, "--reverse ADDRESS does not go with the .qmail modes");

@@ -61,7 +61,7 @@ if [ -n "$d" ]; then
     if cmp -s "$T/msg" <(without_lines 3 "$d/message"); then ok "forwarded copy: the message below, byte for byte"
     else not_ok "forwarded copy: the message below, byte for byte" "$(head -c 300 "$d/message")"; fi
     expect_eq "forwarded copy: srsfilter --rewrite agrees (same day)" "$srs" \
-        "$($SF --rewrite alice@example.org 2>/dev/null)"
+        "$("$QAUTH_BIN/srsfilter" --control-dir "$CTL" --rewrite alice@example.org 2>/dev/null)"
 else
     not_ok "forwarded copy reached the remote stand-in" "$(cat "$T/err")"
 fi

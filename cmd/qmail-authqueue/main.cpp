@@ -2,7 +2,6 @@
 // message and hands the result to the real qmail-queue. Wiring only; the
 // work is in common/qmail/authqueue (DESIGN §3, §9). No option parser: the
 // arguments are the chain (qmail-qfilter style) and start-up stays cheap.
-#include <cstdio>
 #include <cstring>
 #include <string>
 #include <unistd.h>
@@ -23,10 +22,7 @@ constexpr const char* kHelp =
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc == 2 && std::strcmp(argv[1], "--help") == 0) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
+    if (argc == 2 && std::strcmp(argv[1], "--help") == 0) return qauth::qmail::print_help("qmail-authqueue", kHelp);
     qauth::qmail::AuthqueueOptions options;
     for (int i = 1; i < argc; ++i) options.args.emplace_back(argv[i]);
     options.program_dir = qauth::qmail::own_directory();

@@ -2,7 +2,6 @@
 // sends and hands it to the real qmail-remote. Wiring only; the work is in
 // common/qmail/authremote. No option parser: the arguments are
 // qmail-remote's (host sender recip...).
-#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -21,10 +20,7 @@ constexpr const char* kHelp =
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc == 2 && std::strcmp(argv[1], "--help") == 0) {
-        std::fputs(kHelp, stdout);
-        return 0;
-    }
+    if (argc == 2 && std::strcmp(argv[1], "--help") == 0) return qauth::qmail::print_help("qmail-authremote", kHelp);
     qauth::qmail::AuthremoteOptions options;
     for (int i = 1; i < argc; ++i) options.args.emplace_back(argv[i]);
     options.program_dir = qauth::qmail::own_directory();

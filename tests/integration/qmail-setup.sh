@@ -403,13 +403,20 @@ expect_status "our QMAILQUEUE, then another: exit 0" 0 setup
 expect_match "our QMAILQUEUE, then another (tcpserver keeps the last): the warning" "has its own QMAILQUEUE" "$(cat "$T/err")"
 expect_eq "our QMAILQUEUE, then another: left as it is" ":allow,QMAILQUEUE=\"$AQ\",QMAILQUEUE=\"/evil\"" "$(cat "$T/tcp.smtp")"
 fresh_tree
-printf ':allow,QMAILQUEUE="%s",QMAIL_CONTROL="%s"\n10.3.:allow,QMAILQUEUE="%s"%s\n' "$AQ" "$CTL" "$AQ" "$QENV" >"$T/tcp.smtp"
-expect_status "our QMAILQUEUE without AUTHQUEUE_NEXT (another home): exit 0" 0 setup
-expect_eq "our QMAILQUEUE without AUTHQUEUE_NEXT: left as it is" \
-    ":allow,QMAILQUEUE=\"$AQ\",QMAIL_CONTROL=\"$CTL\"
-10.3.:allow,QMAILQUEUE=\"$AQ\"$QENV" "$(cat "$T/tcp.smtp")"
-expect_eq "our QMAILQUEUE without AUTHQUEUE_NEXT: one warning, for that line, with what to add" \
-    "qmail-setup: warning: $T/tcp.smtp: ':allow,QMAILQUEUE=\"$AQ\",QMAIL_CONTROL=\"$CTL\"' runs qmail-authqueue without QMAIL_CONTROL or AUTHQUEUE_NEXT: it reads /var/qmail/control and queues through /var/qmail/bin/qmail-queue (add ${QENV#,})" \
+{
+    printf ':allow,QMAILQUEUE="%s",QMAIL_CONTROL="%s"\n' "$AQ" "$CTL"
+    printf '10.3.:allow,QMAILQUEUE="%s"%s\n' "$AQ" "$QENV"
+    printf '10.4.:allow,QMAILQUEUE="%s",QMAIL_CONTROL="",AUTHQUEUE_NEXT="%s/bin/qmail-queue"\n' "$AQ" "$Q"
+    printf '10.5.:allow,QMAILQUEUE="%s"\n' "$AQ"
+} >"$T/tcp.smtp"
+cp "$T/tcp.smtp" "$T/tcp.want"
+expect_status "our QMAILQUEUE without the other home's variables: exit 0" 0 setup
+expect_file "our QMAILQUEUE without the other home's variables: left as it is" "$T/tcp.want" "$T/tcp.smtp"
+W="qmail-setup: warning: $T/tcp.smtp: ':allow,QMAILQUEUE=\"$AQ\""
+expect_eq "our QMAILQUEUE without the other home's variables: a warning per line, naming what is missing" \
+    "$W,QMAIL_CONTROL=\"$CTL\"' runs qmail-authqueue without AUTHQUEUE_NEXT: it queues through /var/qmail/bin/qmail-queue (add AUTHQUEUE_NEXT=\"$Q/bin/qmail-queue\")
+qmail-setup: warning: $T/tcp.smtp: '10.4.:allow,QMAILQUEUE=\"$AQ\",QMAIL_CONTROL=\"\",AUTHQUEUE_NEXT=\"$Q/bin/qmail-queue\"' runs qmail-authqueue without QMAIL_CONTROL: it reads /var/qmail/control (add QMAIL_CONTROL=\"$CTL\")
+qmail-setup: warning: $T/tcp.smtp: '10.5.:allow,QMAILQUEUE=\"$AQ\"' runs qmail-authqueue without QMAIL_CONTROL or AUTHQUEUE_NEXT: it reads /var/qmail/control and queues through /var/qmail/bin/qmail-queue (add ${QENV#,})" \
     "$(grep 'tcp.smtp:' "$T/err")"
 fresh_tree
 for i in 0 1 2 3 4 5 6 7 8 9; do ln -sf /nonexistent/x "$T/tcp.smtp.qauth-$(date -d "$i second" +%Y%m%d-%H%M%S)"; done

@@ -32,6 +32,13 @@ not_ok() {
 # skip NAME REASON: a case that was not run.
 skip()   { printf 'ok - %s # SKIP %s\n' "$1" "$2"; }
 
+# A command bash cannot find (a helper's name mistyped, a tool not
+# installed) fails a case of its own, even inside $(...) or with stdout and
+# stderr redirected: fd 9 is the suite's output. (Otherwise a check such as
+# "expect_fiel NAME A B" would print nothing, and nothing would fail.)
+exec 9>&1
+command_not_found_handle() { printf 'not ok - command not found: %s\n' "$1" >&9; return 127; }
+
 # need_testdata [REL...]: true when $TESTDATA (and each REL under it) exists.
 # When not, prints one line saying why and where the data comes from, and
 # then, in CI (CI=true or QAUTH_REQUIRE_TESTDATA=1), one failed case; else
@@ -55,6 +62,12 @@ need_testdata() {
 # expect_eq NAME EXPECTED ACTUAL
 expect_eq() {
     if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected: $2" "actual:   $3"; fi
+}
+
+# expect_file NAME EXPECTED_FILE ACTUAL_FILE: byte for byte.
+expect_file() {
+    if cmp -s "$2" "$3"; then ok "$1"
+    else not_ok "$1" "expected:" "$(head -c 700 "$2" | cat -A)" "actual:" "$(head -c 700 "$3" | cat -A)"; fi
 }
 
 # expect_status NAME EXPECTED_STATUS command...

@@ -41,10 +41,6 @@ ar1() {
     awk '/^Authentication-Results:/ && !f {f=1; s=$0; next} f && /^[ \t]/ {sub(/^[ \t]+/, " "); s = s $0; next} f {exit} END {print s}' "$1" | tr -d '\r'
 }
 
-expect_file() {
-    if cmp -s "$2" "$3"; then ok "$1"
-    else not_ok "$1" "expected:" "$(head -c 700 "$2" | cat -A)" "actual:" "$(head -c 700 "$3" | cat -A)"; fi
-}
 # run NAME STATUS INPUT ARGS...: dmarccheck on INPUT into $T/out, $T/err.
 run() {
     local name=$1 want=$2 in=$3; shift 3

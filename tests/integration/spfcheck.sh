@@ -10,11 +10,6 @@ spf() { spfcheck --control-dir "$C" --dns-zone "$ZONE" "$@"; }
 printf 'From: a@pass.example\nSubject: hi\n\nbody\n' >"$T/msg"
 printf 'From: a@pass.example\r\nSubject: hi\r\n\r\nbody\r\n' >"$T/msg.crlf"
 
-# expect_file NAME EXPECTED_FILE ACTUAL_FILE: byte for byte.
-expect_file() {
-    if cmp -s "$2" "$3"; then ok "$1"
-    else not_ok "$1" "expected:" "$(head -c 600 "$2" | cat -A)" "actual:" "$(head -c 600 "$3" | cat -A)"; fi
-}
 # run_spf NAME STATUS INPUT ARGS...: runs spf on INPUT into $T/out, $T/err
 # and checks the exit status.
 run_spf() {

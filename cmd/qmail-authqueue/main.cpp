@@ -8,6 +8,7 @@
 
 #include "qmail/authqueue.hpp"
 #include "qmail/wrapper.hpp"
+#include "util/io.hpp"
 
 namespace {
 
@@ -22,7 +23,7 @@ constexpr const char* kHelp =
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc == 2 && std::strcmp(argv[1], "--help") == 0) return qauth::qmail::print_help("qmail-authqueue", kHelp);
+    if (argc == 2 && std::strcmp(argv[1], "--help") == 0) return qauth::io::print_help("qmail-authqueue", kHelp);
     qauth::qmail::AuthqueueOptions options;
     for (int i = 1; i < argc; ++i) options.args.emplace_back(argv[i]);
     options.program_dir = qauth::qmail::own_directory();

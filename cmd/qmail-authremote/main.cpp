@@ -7,6 +7,7 @@
 
 #include "qmail/authremote.hpp"
 #include "qmail/wrapper.hpp"
+#include "util/io.hpp"
 
 namespace {
 
@@ -20,7 +21,7 @@ constexpr const char* kHelp =
 }  // namespace
 
 int main(int argc, char** argv) {
-    if (argc == 2 && std::strcmp(argv[1], "--help") == 0) return qauth::qmail::print_help("qmail-authremote", kHelp);
+    if (argc == 2 && std::strcmp(argv[1], "--help") == 0) return qauth::io::print_help("qmail-authremote", kHelp);
     qauth::qmail::AuthremoteOptions options;
     for (int i = 1; i < argc; ++i) options.args.emplace_back(argv[i]);
     options.program_dir = qauth::qmail::own_directory();

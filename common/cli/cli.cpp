@@ -54,12 +54,7 @@ void parse(CLI::App& app, int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp&) {
-        // A help text that did not get out is no success (a script reading it).
-        if (auto written = io::print_stdout(app.help()); !written) {
-            report(app.get_name(), written.error());
-            std::exit(qmail::exit_code(qmail::FilterStatus::Temporary));
-        }
-        std::exit(qmail::exit_code(qmail::FilterStatus::Ok));
+        std::exit(io::print_help(app.get_name(), app.help()));
     } catch (const CLI::ParseError& e) {
         usage(app.get_name(), e.what());
     }

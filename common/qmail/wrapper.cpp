@@ -4,8 +4,6 @@
 #include <cstdlib>
 #include <unistd.h>
 
-#include "util/diag.hpp"
-
 namespace qauth::qmail {
 
 void ignore_signal(int sig) {
@@ -64,14 +62,6 @@ void export_filter_variables(const ReadEnvelope& envelope, const std::function<v
         }
         ::setenv(name.c_str(), value.c_str(), 1);
     }
-}
-
-int print_help(std::string_view program, std::string_view text) {
-    if (auto written = io::print_stdout(text); !written) {
-        report(program, written.error());
-        return 111;
-    }
-    return 0;
 }
 
 std::string own_directory() {

@@ -44,11 +44,6 @@ std::vector<std::pair<std::string, std::string>> filter_variables(const ReadEnve
 /// left out and `warn` told why.
 void export_filter_variables(const ReadEnvelope& envelope, const std::function<void(const std::string&)>& warn);
 
-/// A wrapper's --help: `text` on standard output. Returns its exit status:
-/// 0, or 111 (DESIGN §3) with the write error on stderr as "PROGRAM: fatal:
-/// ..." (a help text that did not get out is no success).
-int print_help(std::string_view program, std::string_view text);
-
 /// The directory this program was run from (/proc/self/exe), where the
 /// qauth filters are installed beside it; "" when it cannot be read.
 std::string own_directory();

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/diag.hpp"
+
 namespace qauth::io {
 
 Fd::~Fd() {
@@ -80,6 +82,14 @@ Result<void> print_stdout(std::string_view text) {
     if (closed_at_start(1)) return fail("standard output is closed");
     if (auto w = write_all(1, text); !w) return fail("standard output: " + w.error().reason);
     return {};
+}
+
+int print_help(std::string_view program, std::string_view text) {
+    if (auto written = print_stdout(text); !written) {
+        report(program, written.error());
+        return 111;
+    }
+    return 0;
 }
 
 namespace {

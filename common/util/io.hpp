@@ -61,6 +61,11 @@ Result<void> write_all(int fd, std::string_view data);
 /// were read), "standard output: write error: ..." for a failed write.
 Result<void> print_stdout(std::string_view text);
 
+/// A program's --help: `text` on standard output. Returns the exit status:
+/// 0, or 111 (DESIGN §3) with the write error on stderr as "PROGRAM: fatal:
+/// ..." (a help text that did not get out is no success).
+int print_help(std::string_view program, std::string_view text);
+
 /// Opens /dev/null on each of fd 0, 1 and 2 that is closed, so that no file
 /// opened later takes their numbers, and remembers which were closed (see
 /// closed_at_start). False when /dev/null cannot be opened.

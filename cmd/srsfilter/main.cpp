@@ -6,13 +6,11 @@
 // `reverse` (srs/dot_qmail.hpp). Each mode is one function below taking
 // the shared options.
 #include <cstdlib>
-#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "cli/cli.hpp"
-#include "qmail/queue.hpp"
 #include "srs/cli.hpp"
 #include "srs/config.hpp"
 #include "srs/dot_qmail.hpp"
@@ -56,12 +54,7 @@ int reverse_mode(const srs::Overrides& o, const std::string& address, std::int64
     return qmail::exit_code(qmail::FilterStatus::Ok);
 }
 
-/// What the .qmail modes share: the qmail home, --stop, --sender.
-struct DotOptions {
-    qmail::QueueOptions queue;
-    bool stop = false;
-    std::optional<std::string> sender;
-};
+using cli::DotOptions;
 
 /// Ends a .qmail mode with the outcome's status; a reason is the first stderr line.
 int finish(const srs::DotOutcome& out, const DotOptions& d) {
@@ -117,12 +110,7 @@ int main(int argc, char** argv) {
         sub->excludes(rw);
     }
     fwd->excludes(bounce);
-    const std::vector<CLI::Option*> dot_only = {
-        app.add_option("--home", d.queue.home, "qmail home, for bin/qmail-queue (default $QMAIL_HOME or /var/qmail)")
-            ->check(cli::non_empty()),
-        app.add_flag("--stop", d.stop, "forward, reverse: exit 99 once queued (skip the rest of the .qmail file)"),
-        cli::add_optional(app, "--sender", d.sender,
-                          "forward, reverse: the envelope sender (default $NEWSENDER or $SENDER; \"\" or \"<>\" for the null sender)")};
+    const auto dot_only = cli::add_dot_qmail(app, d);
     cli::parse(app, argc, argv);
     const bool dot = fwd->parsed() || bounce->parsed();
     if (dot && reverse) cli::usage(kProg, "--reverse ADDRESS does not go with the .qmail modes");

@@ -29,4 +29,13 @@ void add_srs(CLI::App& app, srs::Overrides& o) {
         ->check(CLI::Validator([](std::string& v) { return srs::local_domain_problem(v); }, "DOMAIN"));
 }
 
+std::vector<CLI::Option*> add_dot_qmail(CLI::App& app, DotOptions& d) {
+    return {app.add_option("--home", d.queue.home, "qmail home, for bin/qmail-queue (default $QMAIL_HOME or /var/qmail)")
+                ->check(non_empty()),
+            app.add_flag("--stop", d.stop, "forward, reverse: exit 99 once queued (skip the rest of the .qmail file)"),
+            add_optional(app, "--sender", d.sender,
+                         "forward, reverse: the envelope sender (default $NEWSENDER or $SENDER; \"\" or \"<>\" for the "
+                         "null sender)")};
+}
+
 }  // namespace qauth::cli

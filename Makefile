@@ -94,7 +94,7 @@ $(DEPRECATED_OK:%=$(BUILD)/obj/%.o): QCXXFLAGS += -Wno-deprecated-declarations
 # the PCH and these objects. "private": the PCH, a prerequisite, must not
 # inherit the -include of its users.
 PCH     := $(BUILD)/pch/cli11.hpp
-CLI_OBJ := $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.o) $(BUILD)/obj/common/cli/cli.o $(BUILD)/obj/common/dns/cli.o $(BUILD)/obj/common/srs/cli.o
+CLI_OBJ := $(PROGRAMS:%=$(BUILD)/obj/cmd/%/main.o) $(BUILD)/obj/common/cli/cli.o $(BUILD)/obj/common/dns/cli.o $(BUILD)/obj/common/srs/cli.o $(BUILD)/obj/common/dkim/cli.o
 PCH_CMD  = $(CXX) $(CPPFLAGS) $(QCXXFLAGS) $(CXXFLAGS)
 $(CLI_OBJ): private QCXXFLAGS += -include $(PCH) -Winvalid-pch
 $(CLI_OBJ): $(PCH).gch

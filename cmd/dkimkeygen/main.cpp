@@ -3,6 +3,7 @@
 #include <string>
 
 #include "cli/cli.hpp"
+#include "dkim/cli.hpp"
 #include "dkim/keygen.hpp"
 #include "qmail/control.hpp"
 #include "qmail/status.hpp"
@@ -19,10 +20,9 @@ int main(int argc, char** argv) {
     CLI::App app{"Make a DKIM signing key in the qmail control directory and print its DNS records "
                  "(RFC 6376, RFC 8463).",
                  kProg};
-    std::string type = "rsa", control_dir;
+    std::string control_dir;
     dkim::KeygenRequest req;
-    auto* type_opt =
-        app.add_option("--type", type, "key type: rsa (default) or ed25519")->check(CLI::IsMember({"rsa", "ed25519"}));
+    auto* type_opt = cli::add_key_type(app, req.type, "key type: rsa (default) or ed25519");
     auto* bits = app.add_option("--bits", req.bits, "RSA modulus size, 1024 to 8192 (default 2048)")
                      ->check(CLI::Range(1024, 8192));
     app.add_option("--selector", req.selector, "selector (default: default)");
@@ -38,7 +38,6 @@ int main(int argc, char** argv) {
     app.add_option("domain", req.domain, "the signing domain (d=)")->required();
     cli::parse(app, argc, argv);
 
-    req.type = crypto::key_type_from_name(type).value();  // --type is checked to be one
     if (req.type == crypto::KeyType::Ed25519 && bits->count() > 0) cli::usage(kProg, "--bits applies to rsa keys only");
     if (auto d = dkim::keygen_domain(req.domain); !d) cli::usage(kProg, d.error().reason);
     for (const auto& alias : req.aliases)

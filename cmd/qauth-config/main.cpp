@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/cli.hpp"
+#include "dkim/cli.hpp"
 #include "dkim/domain_report.hpp"
 #include "dkim/domain_switch.hpp"
 #include "qmail/control.hpp"
@@ -56,24 +57,7 @@ void show(const qmail::ControlDir& control, const std::string& name) {
 
 void list() { checked(io::print_stdout(qmail::describe_settings())); }
 
-void set(const qmail::ControlDir& control, const std::string& name, const std::string& value) {
-    const auto& s = setting_named(name);
-    std::string text = value;
-    if (s.multi_line() && value == "-") {
-        text = checked(io::read_all(0, qmail::kMaxControlFile, "standard input"));
-    } else if (s.secret()) {
-        finish(Error{"srs_secrets is read from standard input (set srs_secrets -): "
-                     "a command line is visible to every user",
-                     true});
-    }
-    checked(qmail::change_setting(control, s, checked(qmail::check_value(s, text))));
-    if (!s.env.empty())
-        if (const char* env = std::getenv(std::string(s.env).c_str()); env && *env)
-            cli::warn(kProg, std::string(s.env) + " is set here and overrides control/" + name + " where it is set");
-}
-
-void dkim_enable(dkim::KeygenRequest req, const std::string& type) {
-    req.type = crypto::key_type_from_name(type).value();  // --type is checked to be one
+void dkim_enable(const dkim::KeygenRequest& req) {
     auto done = checked(dkim::enable_signing(req, io::print_stdout));
     checked(io::print_stdout(dkim::enable_report(done, req.domain)));
 }
@@ -86,7 +70,7 @@ int main(int argc, char** argv) {
                  "per domain.",
                  kProg};
     app.fallthrough();
-    std::string control_dir, name, value, type = "rsa";
+    std::string control_dir, name, value;
     cli::add_control_dir(app, control_dir);
     auto* show_cmd = app.add_subcommand("show", "print every setting (or NAME) with its source and value (default)");
     show_cmd->add_option("name", name, "one setting");
@@ -103,8 +87,7 @@ int main(int argc, char** argv) {
     enable->add_option("--alias", req.aliases, "an alias domain signed with the same key (repeatable)")
         ->allow_extra_args(false)
         ->delimiter(',');
-    enable->add_option("--type", type, "type of a new key: rsa (default) or ed25519")
-        ->check(CLI::IsMember({"rsa", "ed25519"}));
+    cli::add_key_type(*enable, req.type, "type of a new key: rsa (default) or ed25519");
     enable->add_option("--selector", req.selector, "selector (default: default)");
     enable->add_flag("--new-key", req.replace, "replace an existing key of this selector");
     enable->add_option("domain", req.domain, "the signing domain")->required();
@@ -117,7 +100,7 @@ int main(int argc, char** argv) {
     req.control_dir = qmail::control_dir_from(control_dir);
     if (*enable) {
         if (auto s = dkim::keygen_selector(req.selector); !s) cli::usage(kProg, s.error().reason);
-        dkim_enable(req, type);
+        dkim_enable(req);
     } else if (*dkim_show_cmd) {
         checked(io::print_stdout(dkim::show_report(checked(dkim::signing_domains(req.control_dir)))));
     } else if (*disable) {
@@ -127,7 +110,8 @@ int main(int argc, char** argv) {
     } else {
         auto control = checked(qmail::open_control_dir(control_dir));
         if (*set_cmd)
-            set(control, name, value);
+            checked(qmail::set_setting(control, setting_named(name), value,
+                                       [](const std::string& w) { cli::warn(kProg, w); }));
         else if (*unset_cmd)
             checked(qmail::change_setting(control, setting_named(name), std::nullopt));
         else

@@ -1,6 +1,7 @@
 #include "qmail/control_write.hpp"
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include <sys/stat.h>
@@ -45,6 +46,27 @@ Result<void> change_setting(const ControlDir& control, const Setting& setting,
         return {};
     }
     return write_control(control, setting.name, *content, setting.secret());
+}
+
+Result<void> set_setting(const ControlDir& control, const Setting& setting, const std::string& value,
+                         const std::function<void(const std::string&)>& warn) {
+    std::string text = value;
+    if (setting.multi_line() && value == "-") {
+        auto in = io::read_all(0, kMaxControlFile, "standard input");
+        if (!in) return std::unexpected(in.error());
+        text = std::move(*in);
+    } else if (setting.secret()) {
+        return usage_error("srs_secrets is read from standard input (set srs_secrets -): "
+                           "a command line is visible to every user");
+    }
+    auto content = check_value(setting, text);
+    if (!content) return std::unexpected(content.error());
+    if (auto changed = change_setting(control, setting, *content); !changed) return changed;
+    if (!setting.env.empty())
+        if (const char* env = std::getenv(std::string(setting.env).c_str()); env && *env)
+            warn(std::string(setting.env) + " is set here and overrides control/" + std::string(setting.name) +
+                 " where it is set");
+    return {};
 }
 
 }  // namespace qauth::qmail

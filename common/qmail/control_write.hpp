@@ -3,6 +3,7 @@
 // mode.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,5 +32,14 @@ Result<bool> remove_control(const ControlDir& control, std::string_view name);
 /// else is I/O trouble naming the file.
 Result<void> change_setting(const ControlDir& control, const Setting& setting,
                             const std::optional<std::string>& content);
+
+/// `qauth-config set NAME VALUE`: VALUE "-" for a multi-line setting is read
+/// from standard input (at most kMaxControlFile bytes); a secret given on the
+/// command line is refused (every user sees a command line); then
+/// check_value() and change_setting(). Refusals are usage errors. `warn` is
+/// told when the setting's environment variable is set here and overrides
+/// the file.
+Result<void> set_setting(const ControlDir& control, const Setting& setting, const std::string& value,
+                         const std::function<void(const std::string&)>& warn);
 
 }  // namespace qauth::qmail
